@@ -1,0 +1,52 @@
+# Two commands set up everything on a fresh machine: `make book` and `make test`.
+# Both create .venv and install the pinned dependencies on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+READY  := $(VENV)/.installed
+PYTEST := $(PY) -m pytest --color=no -p no:cacheprovider
+
+.PHONY: help book test test-fast student regrade-reference grade bench lock clean
+
+help:
+	@echo "make book               build the HTML book into _build/html (sets up .venv first)"
+	@echo "make test               run the whole suite: reference, grader, notebooks, book, browser"
+	@echo "make grade NB=chapters/leaky_relu.ipynb   grade a chapter notebook"
+	@echo "make student            regenerate chapters/ (student notebooks) from solutions/"
+	@echo "make regrade-reference  regenerate the grader's expected outputs from solutions/"
+	@echo "make bench              time the reference implementation against loops, torch and a copy"
+
+$(READY): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+book: $(READY)
+	$(VENV)/bin/jupyter-book build --warningiserror --keep-going .
+
+test: $(READY)
+	$(PYTEST)
+
+test-fast: $(READY)
+	$(PYTEST) -m "not book and not browser"
+
+student: $(READY)
+	$(PY) -m autograder.generate students
+
+regrade-reference: $(READY)
+	$(PY) -m autograder.generate reference
+
+grade: $(READY)
+	@test -n "$(NB)" || { echo "usage: make grade NB=chapters/<chapter>.ipynb"; exit 2; }
+	$(PY) -m autograder $(NB)
+
+bench: $(READY)
+	$(PY) -m tests.benchmarks
+
+lock: $(READY)
+	{ head -2 constraints.txt; $(PY) -m pip freeze --exclude-editable | sed 's/+cpu//'; } > constraints.txt.new
+	@echo "review constraints.txt.new, then move it over constraints.txt"
+
+clean:
+	rm -rf _build

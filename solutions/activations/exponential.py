@@ -1,0 +1,123 @@
+"""Exponential linear units: ELU and its self-normalising scaling, SELU.
+
+The negative piece ``alpha * (exp(x) - 1)`` is computed with ``np.expm1``:
+``exp(x) - 1`` loses all relative precision near 0 (at x = -1e-10 it is off by
+8e-8). The exponential is evaluated on ``min(x, 0)``, so it cannot overflow
+for large positive x, and the positive piece is written over it where x > 0.
+
+Kink convention: the positive piece is selected with a strict ``x > 0``, so
+the derivative at 0 is the left one, ``alpha`` (times ``scale`` for SELU),
+which is what torch's autograd gives.
+"""
+
+import numpy as np
+
+from ._arrays import float_input
+from .defaults import ELU_ALPHA, SELU_ALPHA, SELU_SCALE
+
+# The negative-side factor of SELU, rounded once (torch also precomputes it).
+_SELU_NEGATIVE_COEFFICIENT = SELU_SCALE * SELU_ALPHA
+
+
+@float_input
+def elu(x, alpha=ELU_ALPHA):
+    """Exponential linear unit (Clevert et al., 2016): ``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise.
+
+    Derivative: 1 for x > 0 and ``alpha * exp(x)`` for x <= 0 (see
+    :func:`elu_grad`). For alpha = 1 the two one-sided slopes at 0 agree, so
+    there is no kink; for other alpha there is a kink at 0 and the value used
+    there is ``alpha``, as in torch.
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+    alpha : float, optional
+        Saturation value of the negative part (the output tends to ``-alpha``).
+        Default 1.0, in PyTorch and Keras alike.
+
+    Returns
+    -------
+    numpy.ndarray
+        Values in (-alpha, inf), same shape as ``x``; float32 stays float32,
+        else float64.
+    """
+    y = np.minimum(x, 0.0)
+    np.expm1(y, out=y)
+    y *= float(alpha)
+    np.copyto(y, x, where=x > 0)
+    return y
+
+
+@float_input
+def elu_grad(x, alpha=ELU_ALPHA):
+    """Derivative of :func:`elu`: 1 for x > 0, ``alpha * exp(x)`` for x <= 0 (``alpha`` at 0).
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+    alpha : float, optional
+        As in :func:`elu`. Default 1.0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and dtype rules as :func:`elu`.
+    """
+    g = np.minimum(x, 0.0)
+    np.exp(g, out=g)
+    g *= float(alpha)
+    np.copyto(g, 1.0, where=x > 0)
+    return g
+
+
+@float_input
+def selu(x):
+    """Scaled ELU (Klambauer et al., 2017): ``scale * x`` for x > 0, ``scale * alpha * (exp(x) - 1)`` otherwise.
+
+    ``alpha = SELU_ALPHA = 1.6732632423543772848170429916717`` and
+    ``scale = SELU_SCALE = 1.0507009873554804934193349852946`` (the paper's
+    eq. 14) make a standard-normal input give an output of mean 0 and
+    variance 1.
+
+    Derivative: ``scale`` for x > 0 and ``scale * alpha * exp(x)`` for x <= 0;
+    at the kink x = 0 it is ``scale * alpha`` = 1.7581, as in torch.
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Values in (-scale * alpha, inf), same shape as ``x``; float32 stays
+        float32, else float64.
+    """
+    y = np.minimum(x, 0.0)
+    np.expm1(y, out=y)
+    y *= _SELU_NEGATIVE_COEFFICIENT
+    np.multiply(x, SELU_SCALE, out=y, where=x > 0)
+    return y
+
+
+@float_input
+def selu_grad(x):
+    """Derivative of :func:`selu`: ``scale`` for x > 0, ``scale * alpha * exp(x)`` for x <= 0.
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and dtype rules as :func:`selu`.
+    """
+    g = np.minimum(x, 0.0)
+    np.exp(g, out=g)
+    g *= _SELU_NEGATIVE_COEFFICIENT
+    np.copyto(g, SELU_SCALE, where=x > 0)
+    return g

@@ -1,0 +1,301 @@
+"""Piecewise-linear rectifiers: ReLU, leaky ReLU, PReLU and the thresholded ReLU.
+
+Kink convention, the same as PyTorch's autograd (checked by the tests at
+exactly the kink): the derivative at the kink is the slope of the *left*
+piece, because every rectifier selects its right piece with a strict ``x > 0``
+(``x > theta``). So relu'(0) = 0, leaky_relu'(0) = alpha, prelu'(0) = alpha
+and thresholded_relu'(theta) = 0.
+
+The forward passes copy the right piece over the left one with
+``np.copyto(..., where=x > 0)`` instead of ``np.where``, which saves an
+allocation; results are bit-identical to torch's ``x > 0 ? x : alpha * x``.
+"""
+
+import numpy as np
+
+from ._arrays import as_float_array, backward_input, float_input, gradient_inputs
+from .defaults import LEAKY_RELU_ALPHA, THRESHOLDED_RELU_THETA
+
+
+@float_input
+def relu(x):
+    """Rectified linear unit, ``relu(x) = max(x, 0)``.
+
+    Derivative: 1 for x > 0, 0 for x < 0; at the kink x = 0 this package (like
+    torch) uses 0. NaN propagates.
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Values in [0, inf), same shape as ``x``; float32 stays float32, else float64.
+    """
+    return np.maximum(x, 0.0)
+
+
+@float_input
+def relu_grad(x):
+    """Derivative of ReLU: the Heaviside step, with ``relu'(0) = 0`` (torch's choice).
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        1.0 where x > 0, else 0.0; same shape and dtype rules as :func:`relu`.
+    """
+    return np.heaviside(x, 0.0)
+
+
+@float_input
+def leaky_relu(x, alpha=LEAKY_RELU_ALPHA):
+    """Leaky ReLU, ``x`` for x > 0 and ``alpha * x`` otherwise.
+
+    Equals ``max(0, x) + alpha * min(0, x)`` for any alpha (also alpha > 1,
+    where ``max(x, alpha * x)`` would be wrong). Default slope 0.01 as in
+    PyTorch; Keras uses 0.3 (layer) or 0.2 (function), see :mod:`activations.defaults`.
+
+    Derivative: 1 for x > 0, ``alpha`` for x < 0; at the kink x = 0 it is
+    ``alpha`` (torch's autograd gives the negative slope there).
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+    alpha : float, optional
+        Slope of the negative part (PyTorch's ``negative_slope``). Default 0.01.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``; float32 stays float32, else float64.
+    """
+    y = np.multiply(x, float(alpha))
+    np.copyto(y, x, where=x > 0)
+    return y
+
+
+@float_input
+def leaky_relu_grad(x, alpha=LEAKY_RELU_ALPHA):
+    """Derivative of the leaky ReLU: 1 for x > 0, ``alpha`` for x <= 0 (so ``alpha`` at the kink).
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+    alpha : float, optional
+        Slope of the negative part. Default 0.01.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and dtype rules as :func:`leaky_relu`.
+    """
+    g = np.full_like(x, float(alpha))
+    np.copyto(g, 1.0, where=x > 0)
+    return g
+
+
+@backward_input
+def leaky_relu_backward(dout, x, alpha=LEAKY_RELU_ALPHA):
+    """Backward pass of the leaky ReLU: ``dL/dx = dout * leaky_relu_grad(x, alpha)``.
+
+    Parameters
+    ----------
+    dout : array_like
+        Upstream gradient dL/dy, same shape as ``x``; cast to ``x``'s dtype.
+    x : array_like
+        The forward input.
+    alpha : float, optional
+        Slope of the negative part. Default 0.01.
+
+    Returns
+    -------
+    numpy.ndarray
+        dL/dx, same shape and dtype as ``x`` (after coercion).
+
+    Raises
+    ------
+    ValueError
+        If ``dout`` and ``x`` have different shapes.
+    """
+    dx = leaky_relu_grad(x, alpha)
+    dx *= dout
+    return dx
+
+
+def _channel_alpha(alpha, x):
+    """``alpha`` in ``x``'s dtype, shaped to broadcast the way torch.nn.functional.prelu does.
+
+    A single value is shared by every element. Otherwise there must be one
+    value per channel, and the channel axis is axis 1; an input with fewer than
+    two dimensions has no channel axis and counts as a single channel (torch
+    raises for a 1-d input with more than one weight, and so do we).
+    """
+    a = np.asarray(alpha, dtype=x.dtype)
+    if a.ndim > 1:
+        raise ValueError(f"alpha must be a scalar or 1-d, got shape {a.shape}")
+    if a.size == 1:
+        return a.reshape(())
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    if a.size != channels:
+        raise ValueError(
+            f"alpha has {a.size} values but x of shape {x.shape} has {channels} "
+            "channel(s) on axis 1 (inputs with fewer than 2 dims have 1 channel)"
+        )
+    return a.reshape((channels,) + (1,) * (x.ndim - 2))
+
+
+@float_input
+def prelu(x, alpha):
+    """Parametric ReLU (He et al., 2015): ``x`` for x > 0 and ``alpha * x`` otherwise.
+
+    The slope ``alpha`` is learned. Shapes follow ``torch.nn.functional.prelu``:
+    a scalar / one-element ``alpha`` is shared by all elements; an ``alpha`` of
+    shape (C,) gives one slope per channel, the channel axis being axis 1 (so
+    ``x`` is (N, C, ...)). A 0-d or 1-d ``x`` has no channel axis and accepts
+    only a shared slope. PyTorch initialises a single shared slope at 0.25;
+    Keras initialises one slope per element at 0 (see :mod:`activations.defaults`).
+
+    Derivative with respect to x: 1 for x > 0, ``alpha`` for x <= 0 (``alpha``
+    at the kink, as torch). With respect to alpha: ``min(x, 0)``.
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+    alpha : float or array_like
+        Shared slope (scalar, 0-d or shape (1,)) or per-channel slopes, shape (C,).
+        Cast to ``x``'s dtype.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``; float32 stays float32, else float64.
+
+    Raises
+    ------
+    ValueError
+        If ``alpha`` is not 0-d/1-d or its length does not match the channel axis.
+    """
+    y = np.multiply(x, _channel_alpha(alpha, x))
+    np.copyto(y, x, where=x > 0)
+    return y
+
+
+@float_input
+def prelu_grad(x, alpha):
+    """Elementwise derivative ``dy/dx`` of :func:`prelu`: 1 for x > 0, the element's slope for x <= 0.
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+    alpha : float or array_like
+        Shared or per-channel slopes, as in :func:`prelu`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and dtype rules as :func:`prelu`.
+    """
+    g = np.empty_like(x)
+    np.copyto(g, _channel_alpha(alpha, x))
+    np.copyto(g, 1.0, where=x > 0)
+    return g
+
+
+def prelu_backward(dout, x, alpha):
+    """Backward pass of :func:`prelu`, returning the gradients for both x and alpha.
+
+    ``dL/dx = dout * prelu_grad(x, alpha)`` and
+    ``dL/dalpha = sum of dout * min(x, 0)`` over every axis that shares the
+    slope: all axes for a shared alpha, all but axis 1 for per-channel slopes.
+    At x = 0 both conventions agree with torch (dx uses alpha, dalpha gets 0).
+
+    Parameters
+    ----------
+    dout : array_like
+        Upstream gradient dL/dy, same shape as ``x``; cast to ``x``'s dtype.
+    x : array_like
+        The forward input.
+    alpha : float or array_like
+        Shared or per-channel slopes, as in :func:`prelu`.
+
+    Returns
+    -------
+    dx : numpy.ndarray
+        Same shape and dtype as ``x``.
+    dalpha : numpy.ndarray
+        Same shape as ``alpha`` (``()`` for a Python scalar), in ``x``'s dtype.
+
+    Raises
+    ------
+    ValueError
+        On a shape mismatch between ``dout`` and ``x``, or between ``alpha``
+        and the channel axis.
+    """
+    dout, x = gradient_inputs(dout, x)
+    alpha_shape = np.shape(alpha)
+    with np.errstate(under="ignore"):
+        dx = prelu_grad(x, alpha)
+        dx *= dout
+        contribution = np.where(x > 0, 0.0, x)
+        contribution *= dout
+    shared = as_float_array(alpha).size == 1
+    summed_axes = None if shared else (0,) + tuple(range(2, x.ndim))
+    dalpha = contribution.sum(axis=summed_axes)
+    return dx, np.asarray(dalpha).reshape(alpha_shape)
+
+
+@float_input
+def thresholded_relu(x, theta=THRESHOLDED_RELU_THETA):
+    """Thresholded ReLU: ``x`` for x > theta, 0 otherwise.
+
+    Keras 2's ``ThresholdedReLU(theta=1.0)``; Keras 3 removed the layer, and
+    ``keras.layers.ReLU(threshold=theta)`` computes the same function;
+    ``torch.nn.functional.threshold(x, theta, 0.0)`` too. Discontinuous at
+    theta != 0 (it jumps from 0 to theta). NaN propagates, as in torch.
+
+    Derivative: 1 for x > theta, 0 for x < theta; at the kink (a jump)
+    x = theta it is 0, which is what torch's autograd of ``F.threshold`` gives.
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+    theta : float, optional
+        Threshold. Default 1.0 (Keras 2's default; PyTorch has none).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``; float32 stays float32, else float64.
+    """
+    return np.where(x <= float(theta), 0.0, x)
+
+
+@float_input
+def thresholded_relu_grad(x, theta=THRESHOLDED_RELU_THETA):
+    """Derivative of :func:`thresholded_relu`: 1 for x > theta, else 0 (0 at x = theta).
+
+    Parameters
+    ----------
+    x : array_like
+        Input of any shape.
+    theta : float, optional
+        Threshold. Default 1.0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape and dtype rules as :func:`thresholded_relu`.
+    """
+    return np.greater(x, float(theta)).astype(x.dtype)

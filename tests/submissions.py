@@ -1,0 +1,48 @@
+"""Build student submissions for grader tests: a chapter notebook with some answers replaced."""
+from __future__ import annotations
+
+import copy
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from autograder.notebooks import CHAPTERS, GRADING, ROOT, SOLUTIONS, EXERCISE_TAG, exercise_source, read, tag_value
+
+CHAPTER_NAMES = sorted(p.stem for p in GRADING.glob("*.ipynb"))
+
+
+def solution_sources(chapter: str) -> dict[str, str]:
+    """Each exercise's answer cell, from the solution notebook."""
+    solution = read(SOLUTIONS / f"{chapter}.ipynb")
+    names = [tag_value(c, EXERCISE_TAG) for c in solution.cells if tag_value(c, EXERCISE_TAG)]
+    return {name: exercise_source(solution, name) for name in names}
+
+
+def source_of(function, name: str) -> str:
+    """A catalogued mistake's source, renamed to the exercise it answers."""
+    source = inspect.getsource(function)
+    return source.replace(f"def {function.__name__}(", f"def {name}(", 1)
+
+
+def submission(tmp_path: Path, chapter: str, **answers: str) -> Path:
+    """The student notebook of ``chapter`` with the given exercise cells replaced.
+
+    Written as ``<tmp_path>/<chapter>.ipynb``: the grader finds the chapter by file name.
+    """
+    notebook = copy.deepcopy(read(CHAPTERS / f"{chapter}.ipynb"))
+    for cell in notebook.cells:
+        name = tag_value(cell, EXERCISE_TAG)
+        if name in answers:
+            cell.source = answers[name]
+    path = tmp_path / f"{chapter}.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def grade(path: Path, *extra: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the README's grading command on ``path``."""
+    return subprocess.run([sys.executable, "-m", "autograder", str(path), *extra], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)

@@ -24,6 +24,7 @@ import numpy as np
 SIGNIFICANT_DIGITS = {"float16": 3, "float32": 6, "float64": 10}
 DEFAULT_SIGNIFICANT_DIGITS = 10
 MAX_VALUES = 512  # arrays larger than this are described by dtype and shape only
+MAX_ITEMS = 16    # tuples, lists and dicts up to this size are described item by item
 
 
 def _round(value: float, digits: int):
@@ -60,7 +61,11 @@ def describe(value) -> dict:
     if isinstance(value, (int, float)):
         return {"type": type(value).__name__, "shape": [], "values": [_number(value, "float64")]}
     if isinstance(value, (list, tuple)):
+        if len(value) <= MAX_ITEMS:
+            return {"type": type(value).__name__, "items": [describe(item) for item in value]}
         return {"type": type(value).__name__, "length": len(value)}
+    if isinstance(value, dict) and len(value) <= MAX_ITEMS and all(isinstance(k, str) for k in value):
+        return {"type": "dict", "entries": {key: describe(item) for key, item in value.items()}}
     if value is None:
         return {"type": "None"}
     return {"type": type(value).__name__}

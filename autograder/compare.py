@@ -54,7 +54,12 @@ def _close(expected, actual, dtype: str) -> bool:
 
 
 def results_match(expected, actual) -> bool:
-    """Equal, except that numbers in ``values`` may differ within the dtype's tolerance."""
+    """Equal, except that numbers in ``values`` may differ within the dtype's tolerance.
+
+    Tuples, lists and dicts (``items``, ``entries``) are compared element by element.
+    """
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(results_match(e, a) for e, a in zip(expected, actual))
     if not (isinstance(expected, dict) and isinstance(actual, dict)):
         return expected == actual
     if expected.keys() != actual.keys():
@@ -65,7 +70,10 @@ def results_match(expected, actual) -> bool:
         if key == "values":
             if not (isinstance(a, list) and len(a) == len(e) and all(_close(x, y, dtype) for x, y in zip(e, a))):
                 return False
-        elif e != a:
+        elif key == "entries":
+            if e.keys() != a.keys() or not all(results_match(e[k], a[k]) for k in e):
+                return False
+        elif not results_match(e, a):
             return False
     return True
 
@@ -132,6 +140,18 @@ def describe_difference(expected, actual, inputs: dict) -> str:
         if flag in expected and expected.get(flag) != actual.get(flag):
             changed = actual.get(flag)
             return sentence.format(", ".join(changed) if isinstance(changed, list) else "")
+    if actual.get("type") == expected.get("type") and "items" in expected and "items" in actual:
+        if len(actual["items"]) != len(expected["items"]):
+            return f"returned {len(actual['items'])} items; expected {len(expected['items'])}"
+        for position, (e, a) in enumerate(zip(expected["items"], actual["items"])):
+            if not results_match(e, a):
+                return f"item {position} of the returned {expected['type']}: " + describe_difference(e, a, {})
+    if actual.get("type") == "dict" and expected.get("type") == "dict":
+        for key in expected["entries"]:
+            if key not in actual["entries"]:
+                return f"the returned dict has no entry {key!r}"
+            if not results_match(expected["entries"][key], actual["entries"][key]):
+                return f"entry {key!r}: " + describe_difference(expected["entries"][key], actual["entries"][key], {})
     if actual.get("type") != expected.get("type"):
         return f"returned {_type_text(actual)}; expected {_type_text(expected)}"
     if actual.get("dtype") != expected.get("dtype"):

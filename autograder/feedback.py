@@ -56,6 +56,10 @@ def _short(result, limit: int = 8) -> str:
         head = f"{result.get('dtype', result.get('type'))} {tuple(result.get('shape', []))}"
         extra = f" with warnings {result['warnings']}" if result.get("warnings") else ""
         return f"{head} [{shown}]{extra}"
+    if "items" in result:
+        return f"{result['type']} of " + "; ".join(_short(item, 4) for item in result["items"])
+    if "entries" in result:
+        return "dict with " + "; ".join(f"{k}: {_short(v, 4)}" for k, v in result["entries"].items())
     return ", ".join(f"{k}={v}" for k, v in result.items())
 
 

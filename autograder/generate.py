@@ -71,9 +71,9 @@ def _text(notebook) -> str:
     return nbformat.writes(notebook) + "\n"
 
 
-def students(check_only: bool, force: bool) -> int:
+def students(check_only: bool, force: bool, chapter: str = "*") -> int:
     stale, refused = [], []
-    for source in sorted(SOLUTIONS.glob("*.ipynb")):
+    for source in sorted(SOLUTIONS.glob(f"{chapter}.ipynb")):
         target = CHAPTERS / source.name
         text = _text(student_notebook(read(source), f"solutions/{source.name}"))
         if target.exists() and target.read_text() == text:
@@ -145,9 +145,9 @@ def reference_notebook(grading_path: Path) -> nbformat.NotebookNode:
     return grading
 
 
-def reference(check_only: bool) -> int:
+def reference(check_only: bool, chapter: str = "*") -> int:
     stale = []
-    for path in sorted(GRADING.glob("*.ipynb")):
+    for path in sorted(GRADING.glob(f"{chapter}.ipynb")):
         text = _text(reference_notebook(path))
         if path.read_text() != text:
             stale.append(path)
@@ -166,11 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=["students", "reference"])
     parser.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
     parser.add_argument("--force", action="store_true", help="overwrite edited student notebooks")
+    parser.add_argument("--chapter", default="*", help="only this chapter (default: all)")
     args = parser.parse_args(argv)
     try:
         if args.what == "students":
-            return students(args.check, args.force)
-        return reference(args.check)
+            return students(args.check, args.force, args.chapter)
+        return reference(args.check, args.chapter)
     except NotebookError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

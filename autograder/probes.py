@@ -213,3 +213,98 @@ def is_vectorised(title: str, name: str, scalar_version, **kwargs):
     _emit(title, name, {}, kwargs, {"vectorised": bool(speedup >= VECTORISED_MIN_SPEEDUP)},
           notes=[f"on {VECTORISED_SIZE:.0e} elements: yours {yours * 1e3:.1f} ms, a per-element loop "
                  f"about {loop * 1e3:.0f} ms ({speedup:.0f}x; at least {VECTORISED_MIN_SPEEDUP:g}x needed)"])
+
+
+def _nested_copy(value):
+    """A deep copy of arrays inside lists, tuples and dicts (other values are kept as they are)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_nested_copy(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _nested_copy(item) for key, item in value.items()}
+    return value
+
+
+def _nested_equal(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_nested_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_nested_equal(a[k], b[k]) for k in a)
+    return a == b
+
+
+def nested_inputs_unchanged(title: str, name: str, inputs: dict, **kwargs):
+    """Like :func:`inputs_unchanged`, for inputs that are lists or tuples of arrays (layers).
+
+    The student's function gets deep copies; afterwards each copy is compared with the
+    original, element by element, so an in-place write into any array of a list counts.
+    Prints the same result line as :func:`inputs_unchanged`.
+    """
+    fn = _student(name)
+    if fn is None:
+        _emit(title, name, inputs, kwargs, {"missing": name})
+        return
+    passed = {k: _nested_copy(v) for k, v in inputs.items()}
+    with guard() as record:
+        fn(*passed.values(), **kwargs)
+    if record.error is not None:
+        result = describe_error(record.error)
+    else:
+        result = {"inputs_changed": sorted(k for k in inputs if not _nested_equal(passed[k], inputs[k]))}
+    _emit(title, name, inputs, kwargs, result)
+
+
+INIT_STD_TOLERANCE = 0.05   # relative; the sample std of 6.5e4 draws is within 0.3% of the true one
+INIT_MEAN_STANDARD_ERRORS = 5.0
+
+
+def random_init_statistics(title: str, name: str, fan_in: int, fan_out: int, target_std: float,
+                           seed: int = 0, std_text: str = "the target"):
+    """A random weight initialiser ``name(fan_in, fan_out, rng)``, checked statistically.
+
+    The function is called with ``np.random.default_rng(seed)`` (twice, to see that it draws
+    from the generator it is given) and with ``default_rng(seed + 1)``. The result line holds
+    the weights' type, dtype and shape and four booleans: mean within 5 standard errors of 0,
+    standard deviation within 5% of ``target_std`` (described as ``std_text``), the same seed
+    giving the same weights, and another seed giving other weights. The measured mean and
+    standard deviation are notes (never compared).
+    """
+    call = f"{name}(fan_in, fan_out, rng)"
+
+    def emit(result, notes=()):
+        print(line("check", title))
+        print(line("call", call))
+        print(line("input fan_in", describe(fan_in)))
+        print(line("input fan_out", describe(fan_out)))
+        print(line("input rng", f"np.random.default_rng({seed})"))
+        print(line("result", result))
+        for note in notes:
+            print(line("note", note))
+
+    draws = []
+    for s in (seed, seed, seed + 1):
+        value, outcome = _call(name, {"fan_in": fan_in, "fan_out": fan_out, "rng": np.random.default_rng(s)}, {})
+        if "missing" in outcome or "raised" in outcome:
+            emit(outcome)
+            return
+        draws.append(value)
+    first = draws[0]
+    result = {key: v for key, v in describe(first).items() if key != "values"}
+    w = _numeric(first)
+    if w is None or w.size < 2:
+        emit({"comparable": False, **result})
+        return
+    mean, std = float(w.mean()), float(w.std())
+    same = [_numeric(d) for d in draws]
+    result.update({
+        "mean within 5 standard errors of 0": bool(abs(mean) <= INIT_MEAN_STANDARD_ERRORS * target_std / np.sqrt(w.size)),
+        f"std within 5% of {std_text}": bool(abs(std / target_std - 1) <= INIT_STD_TOLERANCE),
+        "same seed, same weights": bool(same[1] is not None and np.array_equal(same[0], same[1])),
+        "another seed, other weights": bool(same[2] is None or same[2].shape != w.shape
+                                            or not np.array_equal(same[0], same[2])),
+    })
+    emit(result, notes=[f"mean {mean:.2e}, std {std:.4g}, target std {target_std:.4g}"])

@@ -1,0 +1,1 @@
+"""Shared code of the GPU training labs (placeholder until the labs land)."""

@@ -8,6 +8,7 @@ fails gets "fix X first" instead of a wall of failures.
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from autograder.compare import Verdict, fingerprint_matches, judge
 from autograder.notebooks import Check
 
 NOT_IMPLEMENTED = "not implemented yet"
+WIDTH = 96                   # hints are wrapped to fit a terminal
+DETAILED = 2                 # failures shown with input, expected and actual; the rest by title
+DETAILED_WHEN_EXPLAINED = 1  # once a catalogued mistake explains them, one example is enough
 
 
 @dataclass
@@ -35,10 +39,12 @@ class ExerciseResult:
         if self.passed:
             return "all checks pass" + "".join(f"\n  note: {n}" for n in self.notes)
         lines = [self.summary] if self.summary else []
-        lines += [f"likely mistake: {hint}" for hint in self.mistakes]
-        for verdict in self.failures:
+        lines += [textwrap.fill(f"likely mistake: {hint}", WIDTH, subsequent_indent="  ") for hint in self.mistakes]
+        detailed = DETAILED_WHEN_EXPLAINED if self.mistakes else DETAILED
+        for verdict in self.failures[:detailed]:
             lines.append(f"failed: {verdict.title}")
             lines += _details(verdict)
+        lines += [f"also failed: {verdict.title}" for verdict in self.failures[detailed:]]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 

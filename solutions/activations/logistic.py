@@ -17,43 +17,54 @@ from .defaults import SOFTPLUS_BETA
 
 def exp_neg_abs(x):
     """``exp(-|x|)`` in a fresh array (``x``: float ndarray of rank >= 1)."""
-    e = np.copysign(x, -1.0)  # -|x| in one pass
+    e = np.abs(x)
+    np.negative(e, out=e)
     return np.exp(e, out=e)
 
 
-def sigmoid_and_slope(z):
-    """``(sigmoid(z), sigmoid'(z))`` from a single exponential, both to full relative precision.
-
-    With ``e = exp(-|z|)`` and ``r = 1 / (1 + e)``: ``sigmoid(z) = r`` for
-    z >= 0 and ``e * r`` for z < 0, and ``sigmoid'(z) = e * r**2`` for all z,
-    which avoids the cancellation in ``s * (1 - s)`` once ``s`` rounds to 1.
-    ``z`` must be a float ndarray of rank >= 1.
-    """
-    e = exp_neg_abs(z)
-    r = np.add(e, 1.0)
-    np.reciprocal(r, out=r)
-    slope = np.multiply(e, r)
-    slope *= r
-    np.multiply(r, e, out=r, where=z < 0)
-    return r, slope
+def _exp_min_zero(x):
+    """``exp(min(x, 0))``: ``exp(x)`` for x < 0 and 1 otherwise, without a branch."""
+    n = np.minimum(x, 0.0)
+    return np.exp(n, out=n)
 
 
 def logistic(z):
-    """``sigmoid(z)`` for a float ndarray ``z`` of rank >= 1 (no input coercion)."""
-    e = exp_neg_abs(z)
-    s = np.add(e, 1.0)
-    np.reciprocal(s, out=s)
-    np.multiply(s, e, out=s, where=z < 0)
+    """``sigmoid(z) = exp(min(z, 0)) / (1 + exp(-|z|))`` for a float ndarray ``z`` of rank >= 1.
+
+    The numerator selects ``1 / (1 + e)`` for z >= 0 and ``e / (1 + e)`` for
+    z < 0 (``e = exp(-|z|)``) arithmetically: a masked select would cost more
+    than both exponentials, because random signs defeat branch prediction.
+    """
+    s = _exp_min_zero(z)
+    d = exp_neg_abs(z)
+    d += 1.0
+    s /= d
     return s
+
+
+def sigmoid_and_slope(z):
+    """``(sigmoid(z), sigmoid'(z))`` sharing ``e = exp(-|z|)``, both to full relative precision.
+
+    ``sigmoid'(z) = e / (1 + e)**2`` avoids the cancellation in
+    ``s * (1 - s)`` once ``s`` rounds to 1. ``z``: float ndarray of rank >= 1.
+    """
+    e = exp_neg_abs(z)
+    d = e + 1.0
+    s = _exp_min_zero(z)
+    s /= d
+    np.square(d, out=d)
+    e /= d
+    return s, e
 
 
 @float_input
 def sigmoid(x):
     """Logistic sigmoid.
 
-    ``sigmoid(x) = 1 / (1 + exp(-x))``, computed as ``1 / (1 + e)`` for x >= 0
-    and ``e / (1 + e)`` for x < 0 with ``e = exp(-|x|)``: no overflow, full
-    relative precision in both tails.
+    ``sigmoid(x) = 1 / (1 + exp(-x))``, computed as
+    ``exp(min(x, 0)) / (1 + exp(-|x|))``, i.e. ``1 / (1 + e)`` for x >= 0 and
+    ``e / (1 + e)`` for x < 0 with ``e = exp(-|x|)``: no overflow, full
+    relative precision in both tails, no branch.
 
     Derivative: ``sigmoid(x) * (1 - sigmoid(x))`` (see :func:`sigmoid_grad`).
     Smooth everywhere: no kink.
@@ -92,9 +103,10 @@ def sigmoid_grad(x):
         Values in [0, 1/4], same shape and dtype rules as :func:`sigmoid`.
     """
     e = exp_neg_abs(x)
-    d = np.add(e, 1.0)
+    d = e + 1.0
     np.square(d, out=d)
-    return np.divide(e, d, out=e)
+    e /= d
+    return e
 
 
 @float_input
@@ -181,8 +193,8 @@ def softplus(x, beta=SOFTPLUS_BETA):
         If ``beta`` is not positive.
     """
     beta = _check_beta(beta)
-    t = np.copysign(x, -1.0)
-    t *= beta
+    t = np.abs(x)
+    t *= -beta
     np.exp(t, out=t)
     np.log1p(t, out=t)
     t /= beta

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ._arrays import float_input
-from ._gaussian import normal_cdf, normal_pdf
+from ._gaussian import normal_cdf
 from .defaults import GELU_TANH_COEFFICIENT
 from .logistic import exp_neg_abs, logistic, sigmoid_and_slope
 
@@ -122,8 +122,7 @@ def gelu_grad(x, approximate="none"):
         gate, slope = sigmoid_and_slope(z)
         slope *= dz
     else:
-        gate = normal_cdf(x)
-        slope = normal_pdf(x)
+        gate, slope = normal_cdf(x, density=True)
     slope *= x
     gate += slope
     return gate

@@ -268,10 +268,12 @@ def random_init_statistics(title: str, name: str, fan_in: int, fan_out: int, tar
 
     The function is called with ``np.random.default_rng(seed)`` (twice, to see that it draws
     from the generator it is given) and with ``default_rng(seed + 1)``. The result line holds
-    the weights' type, dtype and shape and four booleans: mean within 5 standard errors of 0,
+    the weights' type, dtype and shape, four booleans (mean within 5 standard errors of 0,
     standard deviation within 5% of ``target_std`` (described as ``std_text``), the same seed
-    giving the same weights, and another seed giving other weights. The measured mean and
-    standard deviation are notes (never compared).
+    giving the same weights, another seed giving other weights) and the ratio of the measured
+    to the target standard deviation rounded to one decimal, which tells a wrong scale (0.7 for
+    1/fan_in, 2.0 for the wrong fan) from another. The measured mean and standard deviation are
+    notes (never compared).
     """
     call = f"{name}(fan_in, fan_out, rng)"
 
@@ -303,6 +305,7 @@ def random_init_statistics(title: str, name: str, fan_in: int, fan_out: int, tar
     result.update({
         "mean within 5 standard errors of 0": bool(abs(mean) <= INIT_MEAN_STANDARD_ERRORS * target_std / np.sqrt(w.size)),
         f"std within 5% of {std_text}": bool(abs(std / target_std - 1) <= INIT_STD_TOLERANCE),
+        f"std / {std_text}, to 1 decimal": round(std / target_std, 1),
         "same seed, same weights": bool(same[1] is not None and np.array_equal(same[0], same[1])),
         "another seed, other weights": bool(same[2] is None or same[2].shape != w.shape
                                             or not np.array_equal(same[0], same[2])),

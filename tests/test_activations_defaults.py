@@ -1,4 +1,4 @@
-"""Framework defaults (checked against the installed torch) and the atlas metadata (checked numerically)."""
+"""Framework defaults (checked against the installed torch) and atlas metadata (checked numerically)."""
 
 import inspect
 import math
@@ -15,14 +15,16 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 
 def test_leaky_relu_default_slope_is_torchs_0_01():
-    assert inspect.signature(F.leaky_relu).parameters["negative_slope"].default == D.TORCH_LEAKY_RELU_NEGATIVE_SLOPE
+    default = inspect.signature(F.leaky_relu).parameters["negative_slope"].default
+    assert default == D.TORCH_LEAKY_RELU_NEGATIVE_SLOPE
     assert torch.nn.LeakyReLU().negative_slope == D.TORCH_LEAKY_RELU_NEGATIVE_SLOPE == 0.01
     for function in (A.leaky_relu, A.leaky_relu_grad, A.leaky_relu_backward):
-        assert inspect.signature(function).parameters["alpha"].default == D.TORCH_LEAKY_RELU_NEGATIVE_SLOPE
+        assert inspect.signature(function).parameters["alpha"].default == default
 
 
 def test_keras_leaky_relu_defaults_differ_from_torch_as_documented():
-    assert (D.KERAS_LEAKY_RELU_LAYER_NEGATIVE_SLOPE, D.KERAS_LEAKY_RELU_FUNCTION_NEGATIVE_SLOPE) == (0.3, 0.2)
+    assert D.KERAS_LEAKY_RELU_LAYER_NEGATIVE_SLOPE == 0.3
+    assert D.KERAS_LEAKY_RELU_FUNCTION_NEGATIVE_SLOPE == 0.2
     info = {i.name: i for i in A.ATLAS}["leaky_relu"]
     assert "negative_slope=0.3" in info.keras and "negative_slope=0.2" in info.keras
     assert "negative_slope=0.01" in info.pytorch
@@ -39,10 +41,12 @@ def test_prelu_torch_default_is_one_shared_slope_initialised_to_0_25():
 
 
 def test_elu_softplus_and_gelu_defaults_match_torch_signatures_and_modules():
-    assert inspect.signature(F.elu).parameters["alpha"].default == D.TORCH_ELU_ALPHA == D.KERAS_ELU_ALPHA
+    assert inspect.signature(F.elu).parameters["alpha"].default == D.TORCH_ELU_ALPHA
+    assert D.TORCH_ELU_ALPHA == D.KERAS_ELU_ALPHA == 1.0
     assert torch.nn.ELU().alpha == D.TORCH_ELU_ALPHA
     softplus = torch.nn.Softplus()
-    assert (softplus.beta, softplus.threshold) == (D.TORCH_SOFTPLUS_BETA, D.TORCH_SOFTPLUS_THRESHOLD) == (1.0, 20.0)
+    assert softplus.beta == D.TORCH_SOFTPLUS_BETA == 1.0
+    assert softplus.threshold == D.TORCH_SOFTPLUS_THRESHOLD == 20.0
     assert torch.nn.GELU().approximate == D.TORCH_GELU_APPROXIMATE == "none"
     assert inspect.signature(torch.nn.GELU).parameters["approximate"].default == "none"
     assert D.KERAS_GELU_APPROXIMATE is False
@@ -54,7 +58,8 @@ def test_elu_softplus_and_gelu_defaults_match_torch_signatures_and_modules():
 def test_torch_threshold_has_no_default_so_the_course_uses_keras2_theta_1():
     parameters = inspect.signature(F.threshold).parameters
     assert parameters["threshold"].default is inspect.Parameter.empty
-    assert inspect.signature(A.thresholded_relu).parameters["theta"].default == D.KERAS2_THRESHOLDED_RELU_THETA == 1.0
+    theta = inspect.signature(A.thresholded_relu).parameters["theta"].default
+    assert theta == D.KERAS2_THRESHOLDED_RELU_THETA == 1.0
 
 
 def test_selu_constants_are_klambauers_to_full_double_precision_and_match_torch():
@@ -66,7 +71,8 @@ def test_selu_constants_are_klambauers_to_full_double_precision_and_match_torch(
 
 
 def test_selu_constants_give_zero_mean_and_unit_variance_for_standard_normal_input():
-    mean, second_moment = _gaussian_expectation(A.selu, 0.0), _gaussian_expectation(lambda z: A.selu(z) ** 2, 0.0)
+    mean = _gaussian_expectation(A.selu, 0.0)
+    second_moment = _gaussian_expectation(lambda z: A.selu(z) ** 2, 0.0)
     assert abs(mean) < 1e-12 and second_moment == pytest.approx(1.0, abs=1e-12)
 
 

@@ -62,13 +62,15 @@ CASES = {name: (FORMULAS[name], e.forward, e.grad, dict(e.kwargs)) for name, e i
 CASES["log_sigmoid"] = (-sp.log(1 + sp.exp(-x)), A.log_sigmoid, A.log_sigmoid_grad, {})
 CASES["softplus_beta3"] = (sp.log(1 + sp.exp(3 * x)) / 3, A.softplus, A.softplus_grad, {"beta": 3.0})
 CASES["elu_alpha2"] = (_piecewise(x, 2 * (sp.exp(x) - 1)), A.elu, A.elu_grad, {"alpha": 2.0})
-CASES["leaky_relu_alpha0.3"] = (_piecewise(x, _f(0.3) * x), A.leaky_relu, A.leaky_relu_grad, {"alpha": 0.3})
+CASES["leaky_relu_alpha0.3"] = (_piecewise(x, _f(0.3) * x), A.leaky_relu, A.leaky_relu_grad,
+                                {"alpha": 0.3})
 KINKS = {"relu": 0.0, "leaky_relu": 0.0, "prelu": 0.0, "thresholded_relu": 1.0, "elu": 0.0,
          "selu": 0.0, "elu_alpha2": 0.0, "leaky_relu_alpha0.3": 0.0}
 
 _TAILS = np.concatenate([np.logspace(-300, -1, 12), np.logspace(1, 4, 16),
                          [20.0, 36.0, 37.5, 100.0, 700.0, 709.5, 745.0, 1e4]])
-GRID = np.unique(np.concatenate([np.linspace(-12, 12, 97), _TAILS, -_TAILS, [0.0, 1.0, 5e-324, -5e-324]]))
+GRID = np.unique(np.concatenate([np.linspace(-12, 12, 97), _TAILS, -_TAILS,
+                                 [0.0, 1.0, 5e-324, -5e-324]]))
 
 
 def _exact(expr, points):

@@ -68,7 +68,8 @@ def test_softmax_backward_equals_the_explicit_jacobian_transpose_product(x, data
 def test_log_softmax_backward_equals_the_explicit_jacobian_transpose_product(x, data):
     dout = data.draw(hnp.arrays(np.float64, x.shape, elements=st.floats(-10, 10)), label="dout")
     jacobian = np.eye(x.size) - A.softmax(x)[np.newaxis, :]  # d y_i / d x_j = delta_ij - s_j
-    np.testing.assert_allclose(A.log_softmax_backward(dout, x), jacobian.T @ dout, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(A.log_softmax_backward(dout, x), jacobian.T @ dout,
+                               rtol=1e-10, atol=1e-13)
 
 
 @PROPERTY
@@ -131,7 +132,8 @@ def test_prelu_per_channel_is_leaky_relu_applied_channel_by_channel(x, data):
     for channel, slope in enumerate(alpha):
         np.testing.assert_array_equal(y[:, channel], A.leaky_relu(x[:, channel], slope))
         np.testing.assert_array_equal(dx[:, channel], A.leaky_relu_grad(x[:, channel], slope))
-        assert dalpha[channel] == pytest.approx(np.minimum(x[:, channel], 0).sum(), rel=1e-12, abs=1e-12)
+        expected = np.minimum(x[:, channel], 0).sum()
+        assert dalpha[channel] == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 @PROPERTY

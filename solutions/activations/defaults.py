@@ -123,14 +123,15 @@ ATLAS = (
         "leaky_relu", "(-inf, inf)", (-_INF, _INF), True, False, 0.0,
         f"nn.LeakyReLU(negative_slope={TORCH_LEAKY_RELU_NEGATIVE_SLOPE})",
         f"keras.layers.LeakyReLU(negative_slope={KERAS_LEAKY_RELU_LAYER_NEGATIVE_SLOPE}); "
-        f"keras.activations.leaky_relu(x, negative_slope={KERAS_LEAKY_RELU_FUNCTION_NEGATIVE_SLOPE})",
+        "keras.activations.leaky_relu(x, "
+        f"negative_slope={KERAS_LEAKY_RELU_FUNCTION_NEGATIVE_SLOPE})",
     ),
     ActivationInfo(
         "prelu", "(-inf, inf)", (-_INF, _INF), True, False, 0.0,
         f"nn.PReLU(num_parameters={TORCH_PRELU_NUM_PARAMETERS}, init={TORCH_PRELU_INIT}): "
         "one learned slope shared by all channels",
-        f"keras.layers.PReLU(alpha_initializer='{KERAS_PRELU_ALPHA_INITIALIZER}', shared_axes=None): "
-        "one learned slope per element, starting at 0",
+        f"keras.layers.PReLU(alpha_initializer='{KERAS_PRELU_ALPHA_INITIALIZER}', "
+        "shared_axes=None): one learned slope per element, starting at 0",
     ),
     ActivationInfo(
         "thresholded_relu", "{0} U (1, inf)", (0.0, _INF), True, False,
@@ -142,7 +143,8 @@ ATLAS = (
     ActivationInfo(
         "elu", "(-1, inf)", (-ELU_ALPHA, _INF), True, False, None,
         f"nn.ELU(alpha={TORCH_ELU_ALPHA})",
-        f"keras.layers.ELU(alpha={KERAS_ELU_ALPHA}); keras.activations.elu(x, alpha={KERAS_ELU_ALPHA})",
+        f"keras.layers.ELU(alpha={KERAS_ELU_ALPHA}); "
+        f"keras.activations.elu(x, alpha={KERAS_ELU_ALPHA})",
     ),
     ActivationInfo(
         "selu", "(-1.7581, inf)", (-SELU_SCALE * SELU_ALPHA, _INF), True, True, 0.0,

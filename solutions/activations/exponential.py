@@ -17,7 +17,6 @@ from ._arrays import float_input
 from .defaults import ELU_ALPHA, SELU_ALPHA, SELU_SCALE
 
 
-
 def _elu(x, alpha):
     """``alpha * expm1(min(x, 0)) + max(x, 0)``."""
     y = np.minimum(x, 0.0)
@@ -28,7 +27,7 @@ def _elu(x, alpha):
 
 
 def _elu_grad(x, alpha):
-    """``alpha * exp(x)`` for x <= 0 and 1 for x > 0, as ``alpha e^min(x,0) [x <= 0] + [x > 0]``."""
+    """``alpha * exp(x)`` for x <= 0 and 1 for x > 0, as ``alpha e^min(x,0) [x<=0] + [x>0]``."""
     g = np.minimum(x, 0.0)
     np.exp(g, out=g)
     g *= alpha
@@ -39,7 +38,9 @@ def _elu_grad(x, alpha):
 
 @float_input
 def elu(x, alpha=ELU_ALPHA):
-    """Exponential linear unit (Clevert et al., 2016): ``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise.
+    """Exponential linear unit (Clevert et al., 2016).
+
+    ``elu(x) = x`` for x > 0 and ``alpha * (exp(x) - 1)`` otherwise.
 
     Derivative: 1 for x > 0 and ``alpha * exp(x)`` for x <= 0 (see
     :func:`elu_grad`). For alpha = 1 the two one-sided slopes at 0 agree, so
@@ -84,7 +85,9 @@ def elu_grad(x, alpha=ELU_ALPHA):
 
 @float_input
 def selu(x):
-    """Scaled ELU (Klambauer et al., 2017): ``scale * x`` for x > 0, ``scale * alpha * (exp(x) - 1)`` otherwise.
+    """Scaled exponential linear unit (Klambauer et al., 2017).
+
+    ``selu(x) = scale * x`` for x > 0 and ``scale * alpha * (exp(x) - 1)`` otherwise.
 
     ``alpha = SELU_ALPHA = 1.6732632423543772848170429916717`` and
     ``scale = SELU_SCALE = 1.0507009873554804934193349852946`` (the paper's

@@ -22,24 +22,26 @@ def exp_neg_abs(x):
     return np.exp(e, out=e)
 
 
-def _exp_min_zero(x):
-    """``exp(min(x, 0))``: ``exp(x)`` for x < 0 and 1 otherwise, without a branch."""
-    n = np.minimum(x, 0.0)
-    return np.exp(n, out=n)
+def logistic_given_denominator(z, denominator):
+    """``sigmoid(z) = exp(min(z, 0)) / denominator``, where ``denominator = 1 + exp(-|z|)``.
+
+    The numerator is ``exp(z)`` for z < 0 and 1 otherwise, so this is
+    ``1 / (1 + e)`` for z >= 0 and ``e / (1 + e)`` for z < 0 (``e = exp(-|z|)``),
+    selected arithmetically: a masked select would cost more than the second
+    exponential, because random signs defeat branch prediction.
+    ``z``: float ndarray of rank >= 1.
+    """
+    s = np.minimum(z, 0.0)
+    np.exp(s, out=s)
+    s /= denominator
+    return s
 
 
 def logistic(z):
-    """``sigmoid(z) = exp(min(z, 0)) / (1 + exp(-|z|))`` for a float ndarray ``z`` of rank >= 1.
-
-    The numerator selects ``1 / (1 + e)`` for z >= 0 and ``e / (1 + e)`` for
-    z < 0 (``e = exp(-|z|)``) arithmetically: a masked select would cost more
-    than both exponentials, because random signs defeat branch prediction.
-    """
-    s = _exp_min_zero(z)
+    """``sigmoid(z)`` for a float ndarray ``z`` of rank >= 1 (no input coercion)."""
     d = exp_neg_abs(z)
     d += 1.0
-    s /= d
-    return s
+    return logistic_given_denominator(z, d)
 
 
 def sigmoid_and_slope(z):
@@ -50,8 +52,7 @@ def sigmoid_and_slope(z):
     """
     e = exp_neg_abs(z)
     d = e + 1.0
-    s = _exp_min_zero(z)
-    s /= d
+    s = logistic_given_denominator(z, d)
     np.square(d, out=d)
     e /= d
     return s, e

@@ -205,7 +205,7 @@ def prelu(x, alpha):
 
 @float_input
 def prelu_grad(x, alpha):
-    """Elementwise derivative ``dy/dx`` of :func:`prelu`: 1 for x > 0, the element's slope for x <= 0.
+    """Elementwise derivative ``dy/dx`` of :func:`prelu`: 1 for x > 0, the slope for x <= 0.
 
     Parameters
     ----------

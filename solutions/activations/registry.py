@@ -3,7 +3,13 @@
 from types import MappingProxyType
 from typing import Callable, Mapping, NamedTuple
 
-from .defaults import ELU_ALPHA, LEAKY_RELU_ALPHA, PRELU_ALPHA, SOFTPLUS_BETA, THRESHOLDED_RELU_THETA
+from .defaults import (
+    ELU_ALPHA,
+    LEAKY_RELU_ALPHA,
+    PRELU_ALPHA,
+    SOFTPLUS_BETA,
+    THRESHOLDED_RELU_THETA,
+)
 from .exponential import elu, elu_grad, selu, selu_grad
 from .hyperbolic import tanh, tanh_grad
 from .logistic import sigmoid, sigmoid_grad, softplus, softplus_grad
@@ -38,7 +44,9 @@ ELEMENTWISE = MappingProxyType({
     "relu": _entry(relu, relu_grad),
     "leaky_relu": _entry(leaky_relu, leaky_relu_grad, alpha=LEAKY_RELU_ALPHA),
     "prelu": _entry(prelu, prelu_grad, alpha=PRELU_ALPHA),
-    "thresholded_relu": _entry(thresholded_relu, thresholded_relu_grad, theta=THRESHOLDED_RELU_THETA),
+    "thresholded_relu": _entry(
+        thresholded_relu, thresholded_relu_grad, theta=THRESHOLDED_RELU_THETA
+    ),
     "elu": _entry(elu, elu_grad, alpha=ELU_ALPHA),
     "selu": _entry(selu, selu_grad),
     "softplus": _entry(softplus, softplus_grad, beta=SOFTPLUS_BETA),

@@ -4,6 +4,11 @@ Each is ``x`` times a gate in (0, 1), so for very negative x the result is a
 tiny negative number. The gates are computed so they keep full relative
 precision there (no ``1 + tanh(...)`` or ``1 + erf(...)`` cancellation), which
 makes these functions more accurate than PyTorch's in the negative tail.
+
+The exact GELU needs the normal CDF, and numpy has no ``erf``: rather than
+make scipy a runtime dependency or loop over ``math.erf``, it uses Cody's
+rational approximations, vectorised in :mod:`activations._gaussian` (which
+explains the choice and its accuracy).
 """
 
 import math
@@ -13,7 +18,7 @@ import numpy as np
 from ._arrays import float_input
 from ._gaussian import normal_cdf
 from .defaults import GELU_TANH_COEFFICIENT
-from .logistic import exp_neg_abs, logistic, sigmoid_and_slope
+from .logistic import exp_neg_abs, logistic, logistic_given_denominator, sigmoid_and_slope
 
 # 2 * sqrt(2/pi): the tanh form is 0.5 x (1 + tanh(u)) = x * sigmoid(2u),
 # u = sqrt(2/pi) (x + 0.044715 x^3).
@@ -30,7 +35,7 @@ def _check_approximate(approximate):
 
 
 def _gelu_tanh_argument(x):
-    """``2u = 2 sqrt(2/pi) (x + 0.044715 x^3)`` and its derivative ``2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)``."""
+    """``z = 2 sqrt(2/pi) (x + 0.044715 x^3)`` and ``dz/dx = 2 sqrt(2/pi) (1 + 0.134145 x^2)``."""
     x2 = np.square(x)
     z = x2 * GELU_TANH_COEFFICIENT
     z += 1.0
@@ -130,7 +135,7 @@ def gelu_grad(x, approximate="none"):
 
 @float_input
 def silu(x):
-    """Sigmoid-weighted linear unit, also called Swish (with beta = 1): ``silu(x) = x * sigmoid(x)``.
+    """Sigmoid-weighted linear unit, or Swish with beta = 1: ``silu(x) = x * sigmoid(x)``.
 
     Derivative: ``sigmoid(x) * (1 + x * (1 - sigmoid(x)))``, see
     :func:`silu_grad`. Smooth: no kink.
@@ -178,10 +183,9 @@ swish = silu
 swish_grad = silu_grad
 
 
-def _tanh_softplus(x):
-    """``tanh(softplus(x))`` with the overflow-free softplus ``max(x, 0) + log1p(exp(-|x|))``."""
-    t = exp_neg_abs(x)
-    np.log1p(t, out=t)
+def _tanh_softplus(x, e):
+    """``tanh(softplus(x))`` from ``e = exp(-|x|)``; softplus is ``max(x, 0) + log1p(e)``."""
+    t = np.log1p(e)
     t += np.maximum(x, 0.0)
     return np.tanh(t, out=t)
 
@@ -207,14 +211,14 @@ def mish(x):
         Values in [-0.30884, inf), same shape as ``x``; float32 stays float32,
         else float64.
     """
-    y = _tanh_softplus(x)
+    y = _tanh_softplus(x, exp_neg_abs(x))
     y *= x
     return y
 
 
 @float_input
 def mish_grad(x):
-    """Derivative of :func:`mish`: ``tanh(sp) + x * sigmoid(x) * sech(sp)**2``, ``sp = softplus(x)``.
+    """Derivative of :func:`mish`: ``tanh(sp) + x sigmoid(x) sech(sp)**2``, ``sp = softplus(x)``.
 
     ``sech(sp)**2`` is formed as ``1 - tanh(sp)**2``; its cancellation for
     large x is harmless because the term it multiplies is then negligible
@@ -230,10 +234,13 @@ def mish_grad(x):
     numpy.ndarray
         Same shape and dtype rules as :func:`mish`.
     """
-    t = _tanh_softplus(x)
+    e = exp_neg_abs(x)
+    t = _tanh_softplus(x, e)
+    e += 1.0
+    sigmoid = logistic_given_denominator(x, e)
     g = np.square(t)
     np.subtract(1.0, g, out=g)
-    g *= logistic(x)
+    g *= sigmoid
     g *= x
     g += t
     return g

@@ -115,7 +115,7 @@ def log_softmax(x, axis=-1):
 
 @backward_input
 def log_softmax_backward(dout, x, axis=-1):
-    """Vector-Jacobian product of :func:`log_softmax`: ``dL/dx = dout - softmax(x) * sum(dout, axis)``.
+    """Vector-Jacobian product of :func:`log_softmax`: ``dout - softmax(x) * sum(dout, axis)``.
 
     Parameters
     ----------

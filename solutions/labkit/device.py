@@ -19,8 +19,13 @@ def pick_device(verbose: bool = True) -> torch.device:
     else:
         device = torch.device("cpu")
     if verbose:
-        print(f"device: {device.type} ({device_name(device)})")
+        print(announce(device))
     return device
+
+
+def announce(device: torch.device) -> str:
+    """The line a lab prints about its device, e.g. ``device: cuda (NVIDIA H100 80GB HBM3)``."""
+    return f"device: {device.type} ({device_name(device)})"
 
 
 def _cpu_model() -> str:
@@ -38,7 +43,8 @@ def device_name(device: torch.device) -> str:
         return torch.cuda.get_device_name(device)
     if device.type == "mps":
         return f"Apple GPU (MPS) on {platform.machine()}"
-    return f"{_cpu_model()}, {torch.get_num_threads()} threads"
+    threads = torch.get_num_threads()
+    return f"{_cpu_model()}, {threads} thread{'s' if threads > 1 else ''}"
 
 
 def synchronize(device: torch.device) -> None:

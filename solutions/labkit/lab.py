@@ -8,7 +8,7 @@ from typing import Mapping
 import numpy as np
 import torch
 
-from labkit.device import pick_device
+from labkit.device import announce, pick_device
 from labkit.mode import MODE_VARIABLE, Sizes, mode_for, sizes_for
 
 
@@ -34,11 +34,22 @@ def cpu_threads() -> int:
         return os.cpu_count() or 1
 
 
+def threads_for(mode: str) -> int:
+    """CPU threads for torch: one in quick mode, every allowed core in full mode.
+
+    Quick mode trains tiny networks, whose operations take microseconds: splitting each over
+    several threads costs more in synchronisation than it saves, and a thread that the OS
+    pauses (the book build runs beside other processes) stalls all the others.
+    """
+    return 1 if mode == "quick" else cpu_threads()
+
+
 def start(seed: int = 0, environ: Mapping[str, str] | None = None) -> Lab:
-    """Pick the device and mode, seed torch, use every allowed CPU core, and print the choice."""
-    torch.set_num_threads(cpu_threads())
-    device = pick_device()
+    """Pick the device and mode, set torch's CPU threads, seed torch, and print the choices."""
+    device = pick_device(verbose=False)
     mode = mode_for(device, environ)
+    torch.set_num_threads(threads_for(mode))
+    print(announce(device))  # after set_num_threads, so that the thread count printed is the one used
     environ = os.environ if environ is None else environ
     why = (f"{MODE_VARIABLE}={environ[MODE_VARIABLE].strip()}" if environ.get(MODE_VARIABLE, "").strip()
            else f"default on a {'CPU' if device.type == 'cpu' else 'GPU'}; set {MODE_VARIABLE}=quick or full to choose")

@@ -28,22 +28,22 @@ class Sizes:
     depths: tuple[int, ...]          # MLP depths (hidden layers) for the gradient-norm sweep
     deep_width: int                  # hidden units per layer of the deep MLPs
     train_depth: int                 # depth of the networks trained while recording gradients
-    train_steps: int
-    dead_steps: int                  # SGD steps of each dead-unit run
-    learning_rates: tuple[float, ...]
-    bias_inits: tuple[float, ...]
+    train_epochs: int
+    dead_epochs: int                 # epochs of each dead-unit run
+    learning_rates: tuple[float, ...]   # Adam learning rates of the dead-unit runs
+    bias_inits: tuple[float, ...]       # of the dead-unit runs
     # Lab 3, a custom activation made fast.
     elements: tuple[int, ...]        # tensor sizes of the bandwidth benchmark
     compile: bool                    # whether to benchmark torch.compile (a C++/Triton build step)
 
 
 QUICK = Sizes(seeds=3, epochs=12, width=64,
-              depths=(10, 20, 30, 40, 50), deep_width=64, train_depth=20, train_steps=120, dead_steps=150,
-              learning_rates=(0.01, 0.1, 0.5), bias_inits=(0.0, -1.0, -3.0),
-              elements=(10**5, 10**6, 10**7), compile=False)
+              depths=(10, 20, 30, 40, 50), deep_width=64, train_depth=20, train_epochs=5, dead_epochs=5,
+              learning_rates=(0.001, 0.01, 0.1), bias_inits=(0.0, -1.0, -2.0),
+              elements=(10**4, 10**5, 10**6), compile=False)
 FULL = Sizes(seeds=10, epochs=60, width=256,
-             depths=(10, 20, 30, 40, 50), deep_width=256, train_depth=50, train_steps=1500, dead_steps=1500,
-             learning_rates=(0.001, 0.01, 0.05, 0.1, 0.5, 1.0), bias_inits=(0.0, -0.5, -1.0, -2.0, -3.0),
+             depths=(10, 20, 30, 40, 50), deep_width=256, train_depth=50, train_epochs=30, dead_epochs=30,
+             learning_rates=(0.0003, 0.001, 0.003, 0.01, 0.03, 0.1), bias_inits=(0.0, -0.5, -1.0, -1.5, -2.0, -3.0),
              elements=(10**6, 10**7, 10**8), compile=True)
 SIZES = {"quick": QUICK, "full": FULL}
 

@@ -66,3 +66,15 @@ def mlp(n_in: int, width: int, depth: int, n_out: int, activation: str,
 def hidden_linears(model: nn.Sequential) -> list[nn.Linear]:
     """The model's Linear layers in order, the output layer last."""
     return [m for m in model if isinstance(m, nn.Linear)]
+
+
+def prelu_weight_view(weight: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``weight`` reshaped to broadcast against ``x`` as ``torch.nn.functional.prelu`` does.
+
+    One element: a slope shared by every input, viewed as [1, 1, ...]. C elements: one slope per
+    channel, channels on dimension 1, viewed as [1, C, 1, ...].
+    """
+    shape = [1] * x.dim()
+    if weight.numel() > 1:
+        shape[1] = -1
+    return weight.reshape(shape)

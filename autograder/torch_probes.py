@@ -1,0 +1,135 @@
+"""Checks for exercises written in PyTorch: custom ``torch.autograd.Function`` classes.
+
+The same contract as :mod:`autograder.probes`, whose helpers these reuse: a probe calls the
+student's function by name, guarded by :mod:`autograder.sandbox`, and prints canonical lines;
+it never decides pass or fail. Inputs are given as NumPy arrays, which the canonical text
+knows how to describe, and turned into fresh tensors of the same dtype for every call; what a
+function returns is described through ``.detach().numpy()``, so a correct answer prints the
+same text on every machine.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from torch.autograd.gradcheck import GradcheckError
+
+from autograder.canonical import describe, line
+from autograder.probes import _call, _emit, _hung, _student
+from autograder.sandbox import CheckTimeout, describe_error, guard
+
+# torch.autograd.gradcheck's defaults (eps 1e-6, atol 1e-5, rtol 1e-3), which assume float64:
+# in float32 the finite differences alone are wrong by ~1e-3, so every check here uses float64.
+GRADCHECK_DTYPE = np.float64
+
+
+def _tensors(inputs: dict, requires_grad=()) -> dict:
+    """Fresh tensors with the arrays' values and dtypes; those named in ``requires_grad`` are leaves that do."""
+    return {key: torch.tensor(value, requires_grad=key in requires_grad) for key, value in inputs.items()}
+
+
+def _array(value):
+    """A tensor as the NumPy array it holds (so that it can be described); anything else unchanged."""
+    return value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else value
+
+
+def _guarded(name: str, compute) -> tuple[object, dict]:
+    """``compute(fn)`` on the student's ``name``, guarded like :func:`autograder.probes._call`.
+
+    For checks whose work goes beyond one call (a backward pass, gradcheck), so that the
+    student's ``backward`` runs under the same time limit and exception guard as ``forward``.
+    """
+    fn = _student(name)
+    if fn is None:
+        return None, {"missing": name}
+    if not callable(fn):
+        return None, {"raised": "TypeError", "message": f"{name} is not a function"}
+    if fn in _hung:
+        return None, describe_error(CheckTimeout())
+    with guard() as record:
+        value = compute(fn)
+    if isinstance(record.error, CheckTimeout):
+        _hung.add(fn)
+    if record.error is not None:
+        return None, describe_error(record.error)
+    outcome = {}
+    if record.warnings:
+        outcome["warnings"] = record.warnings
+    if record.tampered:
+        outcome["tampered"] = record.tampered
+    return value, outcome
+
+
+def _failed(outcome: dict) -> bool:
+    return "missing" in outcome or "raised" in outcome
+
+
+def forward_values(title: str, name: str, inputs: dict, **kwargs):
+    """The forward pass's output: dtype, shape and (rounded) values, as ``torch.nn.functional`` gives them."""
+    value, outcome = _call(name, _tensors(inputs), kwargs)
+    result = outcome if _failed(outcome) else {**describe(_array(value)), **outcome}
+    _emit(title, name, inputs, kwargs, result)
+
+
+def gradient_values(title: str, name: str, inputs: dict, dout: np.ndarray, wrt=("x",), **kwargs):
+    """The gradients that autograd gets through the student's backward, given upstream gradient ``dout``.
+
+    Computes ``torch.autograd.grad(name(*inputs, **kwargs), inputs in wrt, dout)`` and prints a
+    dict, one entry per input named in ``wrt`` (None where backward gives none); the solution's
+    entries equal what autograd gives for the built-in function. ``dout`` is printed as an
+    input line of its own after the call's lines: it is not an argument of the call.
+    """
+    def compute(fn):
+        leaves = _tensors(inputs, requires_grad=wrt)
+        out = fn(*leaves.values(), **kwargs)
+        grads = torch.autograd.grad(out, [leaves[key] for key in wrt], torch.tensor(dout), allow_unused=True)
+        return {key: _array(grad) for key, grad in zip(wrt, grads)}
+
+    value, outcome = _guarded(name, compute)
+    _emit(title, name, inputs, kwargs, outcome if _failed(outcome) else {**describe(value), **outcome})
+    print(line("input dout", describe(dout)))
+
+
+def passes_gradcheck(title: str, name: str, inputs: dict, wrt=("x",), **kwargs):
+    """``torch.autograd.gradcheck`` in float64: backward's Jacobian against centred finite differences.
+
+    Prints a boolean; the note gives gradcheck's own first line when it fails.
+    """
+    inputs = {key: np.asarray(value, dtype=GRADCHECK_DTYPE) for key, value in inputs.items()}
+
+    def compute(fn):
+        leaves = _tensors(inputs, requires_grad=wrt)
+        try:
+            torch.autograd.gradcheck(lambda *args: fn(*args, **kwargs), tuple(leaves.values()))
+        except GradcheckError as error:
+            return False, str(error).strip().splitlines()[0]
+        return True, "the Jacobian agrees with centred finite differences (eps 1e-6)"
+
+    value, outcome = _guarded(name, compute)
+    if _failed(outcome):
+        _emit(title, name, inputs, kwargs, outcome)
+        return
+    agrees, message = value
+    _emit(title, name, inputs, kwargs, {"agrees_with_finite_differences": agrees, **outcome},
+          notes=[f"gradcheck wrt {', '.join(wrt)}: {message}"])
+
+
+def inputs_unchanged(title: str, name: str, inputs: dict, **kwargs):
+    """The caller's tensors hold the same values afterwards (no in-place writes into an input)."""
+    def compute(fn):
+        passed, originals = _tensors(inputs), _tensors(inputs)
+        fn(*passed.values(), **kwargs)
+        return sorted(key for key in inputs if not torch.equal(passed[key], originals[key]))
+
+    value, outcome = _guarded(name, compute)
+    _emit(title, name, inputs, kwargs, outcome if _failed(outcome) else {"inputs_changed": value, **outcome})
+
+
+def is_custom_function(title: str, name: str, inputs: dict, **kwargs):
+    """The output comes from a ``torch.autograd.Function`` subclass, i.e. a hand-written backward runs."""
+    def compute(fn):
+        out = fn(*_tensors(inputs, requires_grad=("x",)).values(), **kwargs)
+        return isinstance(getattr(out, "grad_fn", None), torch.autograd.function.BackwardCFunction)
+
+    value, outcome = _guarded(name, compute)
+    _emit(title, name, inputs, kwargs, outcome if _failed(outcome) else {"custom_autograd_function": value, **outcome})

@@ -30,7 +30,7 @@ FD_STEP = 1e-6              # centred differences in float64: error ~ h^2 f''' +
 FD_RELATIVE_TOLERANCE = 1e-6  # CS231n's rel_error; a correct derivative gives ~1e-9 here
 VECTORISED_MIN_SPEEDUP = 5.0  # a vectorised answer is ~100x faster than a loop; 5x is generous
 VECTORISED_SIZE = 10**6
-LOOP_SAMPLE = 10**5         # the loop is timed on this many elements and scaled up
+LOOP_SAMPLE = 2 * 10**4     # the loop is timed on this many elements and scaled up
 
 _namespace: contextvars.ContextVar[dict | None] = contextvars.ContextVar("namespace", default=None)
 _hung: set = set()  # functions that already ran out of time: not called again, so a hang costs one timeout

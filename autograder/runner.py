@@ -101,12 +101,14 @@ def _run_nbval(notebook: nbformat.NotebookNode, workdir: Path) -> list[dict]:
     nbformat.write(notebook, path)
     (workdir / "sanitize.cfg").write_text(_NOTE_SANITIZER)
     (workdir / "pytest.ini").write_text("[pytest]\n")
-    command = [sys.executable, "-m", "pytest", "--nbval", str(path), "--nbval-current-env",
+    command = [sys.executable, "-m", "pytest", "-p", "nbval.plugin", "--nbval", str(path), "--nbval-current-env",
                "--nbval-sanitize-with", str(workdir / "sanitize.cfg"),
                "--nbval-cell-timeout", str(NBVAL_CELL_TIMEOUT_S), "-p", "autograder.nbval_plugin",
                "-p", "no:cacheprovider", "--color=no", "-q", "-c", str(workdir / "pytest.ini"),
                "--rootdir", str(workdir)]
-    env = {**os.environ, "AUTOGRADER_RESULTS": str(results), "PYTHONDONTWRITEBYTECODE": "1"}
+    # Only nbval and our recorder: whatever other pytest plugins are installed stay out of grading.
+    env = {**os.environ, "AUTOGRADER_RESULTS": str(results), "PYTHONDONTWRITEBYTECODE": "1",
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     try:
         subprocess.run(command, cwd=workdir, env=env, capture_output=True, timeout=RUN_TIMEOUT_S)
     except subprocess.TimeoutExpired:

@@ -58,7 +58,16 @@ def relu_grad(x):
 
 
 def _two_slopes(x, negative_slope):
-    """``max(x, 0) + negative_slope * min(x, 0)``: exactly ``x`` or ``negative_slope * x``."""
+    """``max(x, 0) + negative_slope * min(x, 0)``: exactly ``x`` or ``negative_slope * x``.
+
+    A single slope takes two passes over memory instead of four: for a slope <= 1 the result
+    is the larger of ``x`` and ``slope * x`` (the identity the Leaky ReLU chapter derives), for
+    a slope > 1 the smaller; both give the same bits as the sum. Per-channel slopes use the sum.
+    """
+    if np.ndim(negative_slope) == 0:
+        y = np.multiply(x, negative_slope, dtype=x.dtype)
+        pick = np.maximum if negative_slope <= 1 else np.minimum
+        return pick(y, x, out=y)
     y = np.minimum(x, 0.0)
     y *= negative_slope
     y += np.maximum(x, 0.0)

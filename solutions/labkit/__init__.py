@@ -11,6 +11,7 @@ One concept per module:
 * :mod:`labkit.progress`: progress bars (tqdm) that keep a finished notebook clean.
 * :mod:`labkit.bandwidth`: timing an elementwise operation as achieved memory bandwidth.
 * :mod:`labkit.results`: recorded full-size GPU results, saved, loaded and drawn beside a run.
+* :mod:`labkit.tables`: result tables as HTML, for Jupyter and the book alike.
 """
 from labkit.lab import Lab, start
 

@@ -37,7 +37,7 @@ class Sizes:
     compile: bool                    # whether to benchmark torch.compile (a C++/Triton build step)
 
 
-QUICK = Sizes(seeds=3, epochs=12, width=64,
+QUICK = Sizes(seeds=3, epochs=10, width=64,
               depths=(10, 20, 30, 40, 50), deep_width=64, train_depth=20, train_epochs=5, dead_epochs=5,
               learning_rates=(0.001, 0.01, 0.1), bias_inits=(0.0, -1.0, -2.0),
               elements=(10**4, 10**5, 10**6), compile=False)

@@ -96,20 +96,22 @@ def record_if_asked(name: str, data: dict, lab: Lab, figures: Mapping[str, plt.F
 
 
 def side_by_side(draw: Callable, mine, recorded_data, lab: Lab, recorded: Recorded | None,
-                 ncols: int = 1, panel_size: tuple[float, float] = (5.0, 3.4), same_scale: bool = True) -> plt.Figure:
+                 ncols: int = 1, panel_size: tuple[float, float] = (5.0, 3.4), same_scale: bool = True,
+                 nrows: int = 1) -> plt.Figure:
     """This run's panels, drawn by ``draw(axes, data)``, and below them the recorded run's.
 
+    Each run gets a block of ``nrows`` x ``ncols`` panels, passed to ``draw`` as a flat list.
     ``recorded_data`` is the recorded counterpart of ``mine``; when nothing is recorded the
-    figure has only this run's row. Each row is titled with where its run happened, and with
-    ``same_scale`` both rows share each column's y-range so that they can be compared by eye.
+    figure has only this run's block. Each block is titled with where its run happened, and
+    with ``same_scale`` both blocks share each panel's y-range so that they can be compared by eye.
     """
     rows = [(mine, f"this run: {lab.mode} mode, {device_name(lab.device)}")]
     if recorded is not None:
         rows.append((recorded_data, recorded.label))
-    fig = plt.figure(figsize=(panel_size[0] * ncols, (panel_size[1] + 0.3) * len(rows)), layout="constrained")
+    fig = plt.figure(figsize=(panel_size[0] * ncols, (panel_size[1] * nrows + 0.3) * len(rows)), layout="constrained")
     grid = []
     for sub, (data, label) in zip(fig.subfigures(len(rows), 1, squeeze=False)[:, 0], rows):
-        axes = list(sub.subplots(1, ncols, squeeze=False)[0])
+        axes = list(sub.subplots(nrows, ncols, squeeze=False).ravel())
         draw(axes, data)
         sub.suptitle(label, fontsize=9, color="0.3")
         grid.append(axes)

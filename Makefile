@@ -24,6 +24,9 @@ $(READY): pyproject.toml constraints.txt
 	  || { tail -n 40 $(VENV)/install.log; echo "installation failed: see $(VENV)/install.log"; exit 1; }
 	touch $@
 
+# The book build runs the GPU labs in quick mode on any machine: at full size a lab takes minutes
+# per cell. COURSE_MODE=full make book, or running a lab in Jupyter on a GPU, gives the full size.
+book: export COURSE_MODE ?= quick
 book: $(READY)
 	$(VENV)/bin/jupyter-book build --warningiserror --keep-going .
 

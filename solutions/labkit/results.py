@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
@@ -67,13 +68,15 @@ def load(name: str, root: Path = RESULTS_ROOT) -> Recorded | None:
     return Recorded(stored["meta"], stored["data"])
 
 
-def status(recorded: Recorded | None, lab: Lab) -> str:
-    """One sentence for the page: which recorded run is shown, or that there is none."""
+def status(recorded: Recorded | None, lab: Lab, width: int = 80) -> str:
+    """One sentence for the page, wrapped to ``width``: which recorded run is shown, or that there is none."""
     if recorded is None:
-        return NOT_RECORDED.format(f"{lab.mode} mode on {lab.device.type}")
-    return (f"Shown beside this page's own run ({lab.mode} mode on {lab.device.type}): the full-size run "
-            f"recorded on {recorded.meta['device']} with torch {recorded.meta['torch']} on "
-            f"{recorded.meta['date'][:10]}.")
+        text = NOT_RECORDED.format(f"{lab.mode} mode on {lab.device.type}")
+    else:
+        text = (f"Shown beside this page's own run ({lab.mode} mode on {lab.device.type}): the full-size run "
+                f"recorded on {recorded.meta['device']} with torch {recorded.meta['torch']} on "
+                f"{recorded.meta['date'][:10]}.")
+    return textwrap.fill(text, width)
 
 
 def record_if_asked(name: str, data: dict, lab: Lab, figures: Mapping[str, plt.Figure] = {},

@@ -127,12 +127,12 @@ def reference_notebook(grading_path: Path) -> nbformat.NotebookNode:
         cell.metadata.pop("fingerprints", None)
     expected = {c.index: c for c in checks(grading)}
     names = list(dict.fromkeys(c.exercise for c in expected.values()))
-    namespace, statuses = load_notebook(solution, names)
-    broken = {name: status for name, status in statuses.items() if status["status"] != "ok"}
-    if broken:
-        raise NotebookError(f"{chapter}: the solution does not load: {broken}")
     for mistake in catalogue(chapter):
-        outcome = run_in_process(grading, [mistake.exercise], {**namespace, mistake.exercise: mistake.implementation})
+        namespace, statuses = load_notebook(solution, names, {mistake.exercise: mistake.source()})
+        broken = {name: status for name, status in statuses.items() if status["status"] != "ok"}
+        if broken:
+            raise NotebookError(f"{chapter}: the solution with mistake '{mistake.name}' does not load: {broken}")
+        outcome = run_in_process(grading, [mistake.exercise], namespace)
         caught = False
         for index, text in outcome.actual.items():
             if not judge(expected[index].expected, text).passed:

@@ -18,7 +18,7 @@ import copy
 import numpy as np
 
 from autograder.canonical import describe, line
-from autograder.probes import _call, _emit, _student
+from autograder.probes import _call, _emit, _student, changed_paths, failed, same
 from autograder.sandbox import describe_error, guard
 
 # A network is piecewise linear in each single parameter, so centred differences of the
@@ -30,14 +30,6 @@ GRADIENT_RELATIVE_TOLERANCE = 1e-7   # CS231n: "1e-7 and less you should be happ
 HE_STD_TOLERANCE = 0.10              # sampling error of a std over >= 640 draws is < 3 %
 TRAINING_DROP = 10.0                 # "the loss drops by an order of magnitude"
 PARAMETER_KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
-
-
-def _deep(value):
-    return copy.deepcopy(value)
-
-
-def _failed(outcome: dict) -> bool:
-    return "missing" in outcome or "raised" in outcome
 
 
 def rel_error(a, b) -> float:
@@ -70,46 +62,15 @@ def _pair_result(value) -> dict | None:
 
 def values(title: str, name: str, inputs: dict, **kwargs):
     """The returned value, described; dict and tuple inputs are deep-copied before the call."""
-    value, outcome = _call(name, _deep(inputs), kwargs)
-    result = outcome if _failed(outcome) else {**describe(value), **outcome}
+    value, outcome = _call(name, inputs, kwargs)
+    result = outcome if failed(outcome) else {**describe(value), **outcome}
     _emit(title, name, inputs, kwargs, result)
-
-
-def inputs_unchanged(title: str, name: str, inputs: dict, **kwargs):
-    """No input is modified, including the arrays inside dict inputs (params, grads)."""
-    fn = _student(name)
-    if fn is None:
-        _emit(title, name, inputs, kwargs, {"missing": name})
-        return
-    passed = _deep(inputs)
-    with guard() as record:
-        fn(*passed.values(), **kwargs)
-    if record.error is not None:
-        result = describe_error(record.error)
-    else:
-        result = {"inputs_changed": sorted(_changed(inputs, passed))}
-    _emit(title, name, inputs, kwargs, result)
-
-
-def _changed(originals: dict, passed: dict, prefix: str = "") -> list[str]:
-    changed = []
-    for key, before in originals.items():
-        after = passed.get(key) if isinstance(passed, dict) else None
-        label = f"{prefix}[{key!r}]" if prefix else key
-        if isinstance(before, dict):
-            if not isinstance(after, dict) or after.keys() != before.keys():
-                changed.append(label)
-            else:
-                changed += _changed(before, after, label)
-        elif not _same(before, after):
-            changed.append(label)
-    return changed
 
 
 def network_output(title: str, name: str, inputs: dict, **kwargs):
     """``out`` from ``out, cache = forward(X, params)``; the cache is not compared."""
-    value, outcome = _call(name, _deep(inputs), kwargs)
-    if _failed(outcome):
+    value, outcome = _call(name, inputs, kwargs)
+    if failed(outcome):
         result = outcome
     else:
         described = _pair_result(value)
@@ -120,8 +81,8 @@ def network_output(title: str, name: str, inputs: dict, **kwargs):
 
 def loss_and_gradient(title: str, name: str, inputs: dict):
     """``loss, dout = mse_loss(out, Y)``: the loss as a Python float, dout described."""
-    value, outcome = _call(name, _deep(inputs), {})
-    if _failed(outcome):
+    value, outcome = _call(name, inputs, {})
+    if failed(outcome):
         _emit(title, name, inputs, {}, outcome)
         return
     loss = _scalar(value[0]) if isinstance(value, (tuple, list)) and len(value) == 2 else None
@@ -181,14 +142,14 @@ def _run_backward(forward: str, backward: str, inputs: dict, kwargs: dict):
     for name in (forward, backward):
         if _student(name) is None:
             return None, {"missing": name}
-    X, params, dout = _deep(inputs["X"]), _deep(inputs["params"]), _deep(inputs["dout"])
+    X, params, dout = copy.deepcopy(inputs["X"]), copy.deepcopy(inputs["params"]), copy.deepcopy(inputs["dout"])
     value, outcome = _call(forward, {"X": X, "params": params}, kwargs)
-    if _failed(outcome):
+    if failed(outcome):
         return None, outcome
     if _pair_result(value) is None:
         return None, {"returns_out_and_cache": False, "type": describe(value).get("type")}
     grads, outcome = _call(backward, {"dout": dout, "cache": value[1], "params": params}, kwargs)
-    if _failed(outcome):
+    if failed(outcome):
         return None, outcome
     if not isinstance(grads, dict) or set(grads) != set(inputs["params"]):
         return None, {"returns_gradient_dict": False, **describe(grads)}
@@ -240,7 +201,7 @@ def gradients_match_finite_differences(title: str, forward: str, backward: str, 
         return
     fn = _student(forward)
     with guard() as record:
-        numeric = _numerical_gradients(fn, np.asarray(inputs["X"], dtype=np.float64), _deep(inputs["params"]),
+        numeric = _numerical_gradients(fn, np.asarray(inputs["X"], dtype=np.float64), copy.deepcopy(inputs["params"]),
                                        np.asarray(inputs["dout"], dtype=np.float64), kwargs)
     if record.error is not None:
         _emit_steps(title, call, inputs, describe_error(record.error))
@@ -284,35 +245,25 @@ def backward_inputs_unchanged(title: str, forward: str, backward: str, inputs: d
         if _student(name) is None:
             _emit_steps(title, call, inputs, {"missing": name})
             return
-    params, dout = _deep(inputs["params"]), _deep(inputs["dout"])
-    value, outcome = _call(forward, {"X": _deep(inputs["X"]), "params": _deep(params)}, kwargs)
-    if _failed(outcome):
+    params, dout = copy.deepcopy(inputs["params"]), copy.deepcopy(inputs["dout"])
+    value, outcome = _call(forward, {"X": copy.deepcopy(inputs["X"]), "params": copy.deepcopy(params)}, kwargs)
+    if failed(outcome):
         _emit_steps(title, call, inputs, outcome)
         return
     if _pair_result(value) is None:
         _emit_steps(title, call, inputs, {"returns_out_and_cache": False, "type": describe(value).get("type")})
         return
     cache = value[1]
-    cache_before = _deep(cache)
+    cache_before = copy.deepcopy(cache)
     with guard() as record:
         _student(backward)(dout, cache, params, **kwargs)
     if record.error is not None:
         _emit_steps(title, call, inputs, describe_error(record.error))
         return
-    changed = _changed({"dout": inputs["dout"], "params": inputs["params"]}, {"dout": dout, "params": params})
-    if not _same(cache_before, cache):
+    changed = changed_paths(inputs["dout"], dout, "dout") + changed_paths(inputs["params"], params, "params")
+    if not same(cache_before, cache):
         changed.append("cache")
     _emit_steps(title, call, inputs, {"inputs_changed": sorted(changed)})
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (tuple, list)):
-        return isinstance(b, type(a)) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and np.array_equal(a, b, equal_nan=True)
-    return a == b if not isinstance(a, float) else (a == b or (a != a and b != b))
 
 
 # --- initialisation ----------------------------------------------------------------------------
@@ -320,7 +271,7 @@ def _same(a, b) -> bool:
 def _init(name: str, sizes, seed: int):
     """``init_params(sizes, rng)`` with a fresh seeded rng; (params, None) or (None, failure result)."""
     params, outcome = _call(name, {"sizes": tuple(sizes), "rng": np.random.default_rng(seed)}, {})
-    if _failed(outcome):
+    if failed(outcome):
         return None, outcome
     if not isinstance(params, dict):
         return None, {"returns_dict": False, "type": describe(params).get("type")}
@@ -367,8 +318,8 @@ def init_seeded(title: str, name: str, sizes, seed: int = 0):
             return
         runs.append(params)
     call = f"{_init_call(name, sizes, seed)} twice, then {_init_call(name, sizes, seed + 1)}"
-    _emit_steps(title, call, {}, {"same_seed_same_arrays": _same(runs[0], runs[1]),
-                                  "other_seed_other_arrays": not _same(runs[0], runs[2])})
+    _emit_steps(title, call, {}, {"same_seed_same_arrays": same(runs[0], runs[1]),
+                                  "other_seed_other_arrays": not same(runs[0], runs[2])})
 
 
 # --- training -------------------------------------------------------------------------------
@@ -389,8 +340,8 @@ def training(title: str, name: str, inputs: dict, **kwargs):
     The initial loss is the student's first recorded loss; the final one is recomputed from the
     returned parameters with :func:`reference_loss`, so a list of made-up numbers cannot pass.
     """
-    value, outcome = _call(name, _deep(inputs), kwargs)
-    if _failed(outcome):
+    value, outcome = _call(name, inputs, kwargs)
+    if failed(outcome):
         _emit(title, name, inputs, kwargs, outcome)
         return
     if not (isinstance(value, (tuple, list)) and len(value) == 2 and isinstance(value[0], dict)):
@@ -417,8 +368,8 @@ def training_is_deterministic(title: str, name: str, inputs: dict, **kwargs):
     """Two runs with the same seed record the same losses (all randomness comes from the seed)."""
     runs = []
     for _ in range(2):
-        value, outcome = _call(name, _deep(inputs), kwargs)
-        if _failed(outcome):
+        value, outcome = _call(name, inputs, kwargs)
+        if failed(outcome):
             _emit(title, name, inputs, kwargs, outcome)
             return
         losses = value[1] if isinstance(value, (tuple, list)) and len(value) == 2 else None

@@ -15,8 +15,7 @@ import torch
 from torch.autograd.gradcheck import GradcheckError
 
 from autograder.canonical import describe, line
-from autograder.probes import _call, _emit, _hung, _student
-from autograder.sandbox import CheckTimeout, describe_error, guard
+from autograder.probes import _call, _emit, failed, guarded_call
 
 # torch.autograd.gradcheck's defaults (eps 1e-6, atol 1e-5, rtol 1e-3), which assume float64:
 # in float32 the finite differences alone are wrong by ~1e-3, so every check here uses float64.
@@ -33,41 +32,10 @@ def _array(value):
     return value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else value
 
 
-def _guarded(name: str, compute) -> tuple[object, dict]:
-    """``compute(fn)`` on the student's ``name``, guarded like :func:`autograder.probes._call`.
-
-    For checks whose work goes beyond one call (a backward pass, gradcheck), so that the
-    student's ``backward`` runs under the same time limit and exception guard as ``forward``.
-    """
-    fn = _student(name)
-    if fn is None:
-        return None, {"missing": name}
-    if not callable(fn):
-        return None, {"raised": "TypeError", "message": f"{name} is not a function"}
-    if fn in _hung:
-        return None, describe_error(CheckTimeout())
-    with guard() as record:
-        value = compute(fn)
-    if isinstance(record.error, CheckTimeout):
-        _hung.add(fn)
-    if record.error is not None:
-        return None, describe_error(record.error)
-    outcome = {}
-    if record.warnings:
-        outcome["warnings"] = record.warnings
-    if record.tampered:
-        outcome["tampered"] = record.tampered
-    return value, outcome
-
-
-def _failed(outcome: dict) -> bool:
-    return "missing" in outcome or "raised" in outcome
-
-
 def forward_values(title: str, name: str, inputs: dict, **kwargs):
     """The forward pass's output: dtype, shape and (rounded) values, as ``torch.nn.functional`` gives them."""
     value, outcome = _call(name, _tensors(inputs), kwargs)
-    result = outcome if _failed(outcome) else {**describe(_array(value)), **outcome}
+    result = outcome if failed(outcome) else {**describe(_array(value)), **outcome}
     _emit(title, name, inputs, kwargs, result)
 
 
@@ -85,8 +53,8 @@ def gradient_values(title: str, name: str, inputs: dict, dout: np.ndarray, wrt=(
         grads = torch.autograd.grad(out, [leaves[key] for key in wrt], torch.tensor(dout), allow_unused=True)
         return {key: _array(grad) for key, grad in zip(wrt, grads)}
 
-    value, outcome = _guarded(name, compute)
-    _emit(title, name, inputs, kwargs, outcome if _failed(outcome) else {**describe(value), **outcome})
+    value, outcome = guarded_call(name, compute)
+    _emit(title, name, inputs, kwargs, outcome if failed(outcome) else {**describe(value), **outcome})
     print(line("input dout", describe(dout)))
 
 
@@ -105,8 +73,8 @@ def passes_gradcheck(title: str, name: str, inputs: dict, wrt=("x",), **kwargs):
             return False, str(error).strip().splitlines()[0]
         return True, "the Jacobian agrees with centred finite differences (eps 1e-6)"
 
-    value, outcome = _guarded(name, compute)
-    if _failed(outcome):
+    value, outcome = guarded_call(name, compute)
+    if failed(outcome):
         _emit(title, name, inputs, kwargs, outcome)
         return
     agrees, message = value
@@ -121,8 +89,8 @@ def inputs_unchanged(title: str, name: str, inputs: dict, **kwargs):
         fn(*passed.values(), **kwargs)
         return sorted(key for key in inputs if not torch.equal(passed[key], originals[key]))
 
-    value, outcome = _guarded(name, compute)
-    _emit(title, name, inputs, kwargs, outcome if _failed(outcome) else {"inputs_changed": value, **outcome})
+    value, outcome = guarded_call(name, compute)
+    _emit(title, name, inputs, kwargs, outcome if failed(outcome) else {"inputs_changed": value, **outcome})
 
 
 def is_custom_function(title: str, name: str, inputs: dict, **kwargs):
@@ -131,5 +99,5 @@ def is_custom_function(title: str, name: str, inputs: dict, **kwargs):
         out = fn(*_tensors(inputs, requires_grad=("x",)).values(), **kwargs)
         return isinstance(getattr(out, "grad_fn", None), torch.autograd.function.BackwardCFunction)
 
-    value, outcome = _guarded(name, compute)
-    _emit(title, name, inputs, kwargs, outcome if _failed(outcome) else {"custom_autograd_function": value, **outcome})
+    value, outcome = guarded_call(name, compute)
+    _emit(title, name, inputs, kwargs, outcome if failed(outcome) else {"custom_autograd_function": value, **outcome})

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -19,12 +18,6 @@ def solution_sources(chapter: str) -> dict[str, str]:
     solution = read(SOLUTIONS / f"{chapter}.ipynb")
     names = [tag_value(c, EXERCISE_TAG) for c in solution.cells if tag_value(c, EXERCISE_TAG)]
     return {name: exercise_source(solution, name) for name in names}
-
-
-def source_of(function, name: str) -> str:
-    """A catalogued mistake's source, renamed to the exercise it answers."""
-    source = inspect.getsource(function)
-    return source.replace(f"def {function.__name__}(", f"def {name}(", 1)
 
 
 def submission(tmp_path: Path, chapter: str, **answers: str) -> Path:

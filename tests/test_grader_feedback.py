@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from submissions import CHAPTER_NAMES, grade, solution_sources, source_of, submission
+from submissions import CHAPTER_NAMES, grade, solution_sources, submission
 
 from autograder import check, feedback
 from autograder.mistakes import catalogue, hints
@@ -34,7 +34,7 @@ def _grade_in_process(chapter: str, exercise: str, namespace: dict) -> feedback.
 
 @pytest.mark.parametrize("chapter, mistake", MISTAKES, ids=[m.name for _, m in MISTAKES])
 def test_every_catalogued_mistake_gets_its_hint(chapter, mistake):
-    namespace = _namespace(chapter, **{mistake.exercise: source_of(mistake.implementation, mistake.exercise)})
+    namespace = _namespace(chapter, **{mistake.exercise: mistake.source()})
     result = _grade_in_process(chapter, mistake.exercise, namespace)
     assert not result.passed
     assert mistake.hint in result.mistakes
@@ -42,7 +42,7 @@ def test_every_catalogued_mistake_gets_its_hint(chapter, mistake):
 
 def test_a_catalogued_mistake_is_named_by_the_terminal_grader_too(tmp_path):
     mistake = next(m for m in catalogue("leaky_relu") if m.name == "relu_mask")
-    answers = {**solution_sources("leaky_relu"), "leaky_relu_grad": source_of(mistake.implementation, "leaky_relu_grad")}
+    answers = {**solution_sources("leaky_relu"), "leaky_relu_grad": mistake.source()}
     report = tmp_path / "report.json"
     grade(submission(tmp_path, "leaky_relu", **answers), "--json", str(report))
     exercises = {e["name"]: e for e in json.loads(report.read_text())["exercises"]}

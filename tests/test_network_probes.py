@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import autograder.network_probes as netprobe
+import autograder.probes as probes
 from autograder.canonical import parse
 from autograder.notebooks import GRADING, has_tag, read
 from autograder.probes import looking_up
@@ -175,8 +176,8 @@ def test_inputs_unchanged_sees_writes_into_nested_dicts_and_ignores_scalars(grad
 
     inputs = {"params": g["bp_small_params"], "grads": g["bp_grads"], "lr": 0.1}
     before = {k: v.copy() for k, v in g["bp_small_params"].items()}
-    assert _printed(netprobe.inputs_unchanged, "t", "sgd_step", inputs)["result"] == {"inputs_changed": []}
-    changed = _printed(netprobe.inputs_unchanged, "t", "sgd_step", inputs, namespace={"sgd_step": in_place})
+    assert _printed(probes.inputs_unchanged, "t", "sgd_step", inputs)["result"] == {"inputs_changed": []}
+    changed = _printed(probes.inputs_unchanged, "t", "sgd_step", inputs, namespace={"sgd_step": in_place})
     assert changed["result"]["inputs_changed"] == sorted(f"params[{k!r}]" for k in before)
     assert all(np.array_equal(before[k], g["bp_small_params"][k]) for k in before)  # the probe worked on copies
 

@@ -1,4 +1,4 @@
-"""The probes added for the Foundations chapters: nested_inputs_unchanged and random_init_statistics.
+"""Probes for nested inputs and random initialisers: inputs_unchanged on lists of arrays, random_init_statistics.
 
 Each probe prints canonical lines; these tests read them back and check that a correct answer
 and a wrong one print what they should, and that the output is the same on every run.
@@ -27,33 +27,33 @@ def _layers():
     return [(rng.standard_normal((3, 2)), rng.standard_normal(3)), (rng.standard_normal((1, 3)), rng.standard_normal(1))]
 
 
-def test_nested_inputs_unchanged_passes_a_function_that_only_reads():
+def test_inputs_unchanged_passes_a_function_that_only_reads():
     def compose(layers):
         return layers[-1][0] @ layers[0][0], layers[-1][1]
 
-    out = _run(probes.nested_inputs_unchanged, "t", "compose", {"layers": _layers()}, namespace={"compose": compose})
+    out = _run(probes.inputs_unchanged, "t", "compose", {"layers": _layers()}, namespace={"compose": compose})
     assert out["result"] == {"inputs_changed": []}
 
 
-def test_nested_inputs_unchanged_catches_a_write_into_an_array_inside_a_list():
+def test_inputs_unchanged_names_the_array_written_inside_a_list():
     def compose(layers):
         layers[0][1][:] = 0.0
         return layers[0]
 
     layers = _layers()
     before = layers[0][1].copy()
-    out = _run(probes.nested_inputs_unchanged, "t", "compose", {"layers": layers}, namespace={"compose": compose})
-    assert out["result"] == {"inputs_changed": ["layers"]}
+    out = _run(probes.inputs_unchanged, "t", "compose", {"layers": layers}, namespace={"compose": compose})
+    assert out["result"] == {"inputs_changed": ["layers[0][1]"]}
     assert np.array_equal(layers[0][1], before)  # the probe passed copies: the grader's inputs survive
 
 
-def test_nested_inputs_unchanged_reports_a_missing_function_and_an_exception():
-    assert _run(probes.nested_inputs_unchanged, "t", "absent", {"x": np.ones(2)}, namespace={})["result"] == {"missing": "absent"}
+def test_inputs_unchanged_reports_a_missing_function_and_an_exception():
+    assert _run(probes.inputs_unchanged, "t", "absent", {"x": np.ones(2)}, namespace={})["result"] == {"missing": "absent"}
 
     def broken(x):
         raise ValueError("nope")
 
-    out = _run(probes.nested_inputs_unchanged, "t", "broken", {"x": np.ones(2)}, namespace={"broken": broken})
+    out = _run(probes.inputs_unchanged, "t", "broken", {"x": np.ones(2)}, namespace={"broken": broken})
     assert out["result"] == {"raised": "ValueError", "message": "nope"}
 
 

@@ -8,6 +8,8 @@ all print what a catalogued mistake prints is told which mistake that is, and wh
 from __future__ import annotations
 
 import importlib
+import inspect
+import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +22,15 @@ class Mistake:
     name: str
     hint: str
     implementation: Callable
+
+    def source(self) -> str:
+        """The wrong answer as a student's cell would hold it: renamed to the exercise's function.
+
+        Loaded into a notebook's namespace (beside the solution's other answers), it runs
+        exactly as a student's cell with this mistake would.
+        """
+        source = textwrap.dedent(inspect.getsource(self.implementation))
+        return source.replace(f"def {self.implementation.__name__}(", f"def {self.exercise}(", 1)
 
 
 def catalogue(chapter: str) -> list[Mistake]:

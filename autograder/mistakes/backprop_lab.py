@@ -6,15 +6,13 @@ outputs on the grading checks are stored as fingerprints. The noise targets of d
 a flaw of its data, not of any function, so no answer here can carry them: the lab shows them
 with held-out loss curves instead.
 
-A wrong ``train`` is graded with the correct answers to the other exercises: the tests run it
-in the solution notebook's namespace. When its fingerprint is recorded it runs from this
-module, so the module binds the same answers, read from the solution notebook
-(:func:`_bind_other_answers`).
+A wrong ``train`` calls the other exercises' functions by name: like every catalogued mistake,
+it is loaded from its source into the solution notebook's namespace, so it runs beside the
+correct answers to the other exercises (which is why those names are undefined here).
 """
 import numpy as np
 
 from autograder.mistakes import Mistake
-from autograder.notebooks import SOLUTIONS, NotebookError, exercise_source, read
 
 _RELU_MASK_HINT = (
     "the hidden layers use ReLU's derivative, the mask (h > 0), which is 0 wherever a "
@@ -194,19 +192,6 @@ def discards_the_update(X, Y, steps=300, lr=0.05, seed=0, alpha=0.01, hidden=10)
         losses.append(loss)
         sgd_step(params, backward(dout, cache, params, alpha), lr)
     return params, np.array(losses)
-
-
-def _bind_other_answers() -> None:
-    """Bind the solution's init_params, forward, mse_loss, backward and sgd_step here (see above)."""
-    try:
-        solution = read(SOLUTIONS / "backprop_lab.ipynb")
-    except NotebookError:  # a copy without the solutions: nothing to fingerprint with
-        return
-    for name in ("init_params", "forward", "mse_loss", "backward", "sgd_step"):
-        exec(exercise_source(solution, name), globals())
-
-
-_bind_other_answers()
 
 
 MISTAKES = [

@@ -53,12 +53,12 @@ def combined_notebook(student: nbformat.NotebookNode, grading: nbformat.Notebook
     """The notebook that nbval runs: the student's code, then the grading cells."""
     cells = [_code("from autograder.sandbox import load_exercise as _autograder_load\n"
                    "from autograder.canonical import dumps as _autograder_dumps", dict(_IGNORE))]
-    imports = import_lines(student)
+    sources = {name: exercise_source(student, name) for name in exercises(grading)}
+    imports = import_lines(student, [source for source in sources.values() if source])
     if imports:
         cells.append(_code(f"print(_autograder_dumps(_autograder_load('imports', {imports!r}, globals())))",
                            dict(_IGNORE)))
-    for name in exercises(grading):
-        source = exercise_source(student, name)
+    for name, source in sources.items():
         if name in excluded:
             load = f"print(_autograder_dumps({{'exercise': {name!r}, 'status': 'killed', 'message': {excluded[name]!r}}}))"
         elif source is None:
@@ -150,8 +150,9 @@ def load_notebook(notebook: nbformat.NotebookNode, names: list[str], replaced: d
     them, but in this process.
     """
     namespace: dict = {}
-    load_exercise("imports", import_lines(notebook), namespace)
     sources = {name: exercise_source(notebook, name) for name in names}
+    needed = [source for source in [*sources.values(), *(replaced or {}).values()] if source]
+    load_exercise("imports", import_lines(notebook, needed), namespace)
     statuses = {name: load_exercise(name, source or "", namespace)
                 for name, source in {**sources, **(replaced or {})}.items()}
     return namespace, statuses

@@ -60,13 +60,6 @@ def _pair_result(value) -> dict | None:
 
 # --- single calls ----------------------------------------------------------------------------
 
-def values(title: str, name: str, inputs: dict, **kwargs):
-    """The returned value, described; dict and tuple inputs are deep-copied before the call."""
-    value, outcome = _call(name, inputs, kwargs)
-    result = outcome if failed(outcome) else {**describe(value), **outcome}
-    _emit(title, name, inputs, kwargs, result)
-
-
 def network_output(title: str, name: str, inputs: dict, **kwargs):
     """``out`` from ``out, cache = forward(X, params)``; the cache is not compared."""
     value, outcome = _call(name, inputs, kwargs)

@@ -117,7 +117,8 @@ def grade(checks: list[Check], actual: dict[int, str | None], loads: dict[str, d
         result.mistakes = [hints[m] for m in _explaining_mistakes(failed) if m in hints]
         result.failures = [v for _, v in failed]
         problems = {v.problem for v in result.failures}
-        if len(result.failures) > 1 and len(problems) == 1 and "raised" in str(result.failures[0].actual):
+        first = result.failures[0].actual
+        if len(result.failures) > 1 and len(problems) == 1 and isinstance(first, dict) and "raised" in first:
             result.summary = f"every failing check stops the same way ({problems.pop()}); the first one:"
             result.failures = result.failures[:1]
     for name, result in results.items():

@@ -12,7 +12,7 @@ from autograder import feedback
 from autograder.mistakes import hints
 from autograder.notebooks import checks, grading_notebook_with, read
 from autograder.runner import run_in_process
-from autograder.sandbox import referenced_names
+from autograder.sandbox import function_status
 
 
 def _user_namespace(depth: int = 2) -> dict:
@@ -23,14 +23,7 @@ def _user_namespace(depth: int = 2) -> dict:
 
 
 def _status(name: str, namespace: dict) -> dict:
-    fn = namespace.get(name)
-    if fn is None:
-        return {"exercise": name, "status": "missing",
-                "message": f"{name} is not defined: run the cell that defines it first"}
-    if not callable(fn):
-        return {"exercise": name, "status": "not callable", "message": f"{name} is not a function"}
-    code = getattr(fn, "__code__", None)
-    return {"exercise": name, "status": "ok", "calls": sorted(referenced_names(code)) if code else []}
+    return function_status(name, namespace, f"{name} is not defined: run the cell that defines it first")
 
 
 def check(name: str) -> None:

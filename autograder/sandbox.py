@@ -166,12 +166,22 @@ def load_exercise(name: str, source: str, namespace: dict) -> dict:
     if record.error is not None:
         error = describe_error(record.error, LOAD_TIMEOUT_S)
         status.update(status="error", message=f"{error['raised']}: {error['message']}")
-    elif name not in namespace:
-        status.update(status="missing", message=f"its cell does not define a function named {name}; "
-                                                 f"keep the name and signature the exercise gives")
-    elif not callable(namespace[name]):
-        status.update(status="not callable", message=f"{name} is a {type(namespace[name]).__name__}, not a function")
     else:
-        code_obj = getattr(namespace[name], "__code__", None)
-        status["calls"] = sorted(referenced_names(code_obj)) if code_obj else []
+        status.update(function_status(name, namespace, f"its cell does not define a function named {name}; "
+                                                       f"keep the name and signature the exercise gives"))
     return status
+
+
+def function_status(name: str, namespace: dict, if_missing: str) -> dict:
+    """Whether ``namespace`` holds a function ``name``, and which global names it refers to.
+
+    Returns ``status`` ok (with ``calls``, used to say "fix X first"), missing (with the
+    message ``if_missing``) or not callable.
+    """
+    fn = namespace.get(name)
+    if fn is None:
+        return {"exercise": name, "status": "missing", "message": if_missing}
+    if not callable(fn):
+        return {"exercise": name, "status": "not callable", "message": f"{name} is a {type(fn).__name__}, not a function"}
+    code = getattr(fn, "__code__", None)
+    return {"exercise": name, "status": "ok", "calls": sorted(referenced_names(code)) if code else []}

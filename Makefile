@@ -6,15 +6,19 @@ PY     := $(VENV)/bin/python
 READY  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest --color=no -p no:cacheprovider
 
-.PHONY: help book test test-fast student regrade-reference grade bench lock clean
+.PHONY: help book lab test test-fast student regrade-reference grade batch bench lock clean
 
 help:
 	@echo "make book               build the HTML book into _build/html (sets up .venv first)"
 	@echo "make test               run the whole suite: reference, grader, notebooks, book, browser"
-	@echo "make grade NB=chapters/leaky_relu.ipynb   grade a chapter notebook"
+	@echo "make lab                open the chapter notebooks (chapters/) in JupyterLab"
+	@echo "make grade              grade every notebook in chapters/: the course progress table"
+	@echo "make grade NB=chapters/leaky_relu.ipynb   grade one chapter notebook (any name, any folder)"
+	@echo "make batch SUBMISSIONS=folder [GRADEBOOK=grades.csv] [JOBS=n]   grade a class (instructors)"
 	@echo "make student            regenerate chapters/ (student notebooks) from solutions/"
-	@echo "make regrade-reference  regenerate the grader's expected outputs from solutions/"
-	@echo "make bench              time the reference implementation against loops, torch and a copy"
+	@echo "make regrade-reference  regenerate the grading notebooks from autograder/specs/ and their"
+	@echo "                        expected outputs from solutions/ (CHAPTER=<name> for one chapter)"
+	@echo "make bench              time the reference implementation, grading one chapter, and batch grading"
 
 $(READY): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,14 +44,24 @@ student: $(READY)
 	$(PY) -m autograder.generate students
 
 regrade-reference: $(READY)
-	$(PY) -m autograder.generate reference
+	$(PY) -m autograder.generate reference --chapter '$(or $(CHAPTER),*)'
+
+# JupyterLab refuses to run as root without --allow-root (containers, CI); a student's own account
+# needs no flag. The server prints its URL with the login token; Ctrl+C stops it.
+lab: $(READY)
+	@echo "starting JupyterLab on chapters/: open the http://127.0.0.1 URL it prints below; Ctrl+C to stop"
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=chapters --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" -eq 0 ] && echo --allow-root)
 
 grade: $(READY)
-	@test -n "$(NB)" || { echo "usage: make grade NB=chapters/<chapter>.ipynb"; exit 2; }
-	$(PY) -m autograder $(NB)
+	$(PY) -m autograder $(or $(NB),chapters)
+
+GRADEBOOK ?= grades.csv
+batch: $(READY)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make batch SUBMISSIONS=<folder> [GRADEBOOK=grades.csv] [JOBS=n]"; exit 2; }
+	$(PY) -m autograder batch $(SUBMISSIONS) --gradebook $(GRADEBOOK) $(if $(JOBS),--jobs $(JOBS))
 
 bench: $(READY)
-	$(PY) tests/bench/activations_speed.py && $(PY) tests/bench/grading_speed.py
+	$(PY) tests/bench/activations_speed.py && $(PY) tests/bench/grading_speed.py && $(PY) tests/bench/batch_speed.py
 
 lock: $(READY)
 	{ head -2 constraints.txt; $(PY) -m pip freeze --exclude-editable | sed 's/+cpu//'; } > constraints.txt.new

@@ -20,20 +20,21 @@ import hashlib
 import json
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
+from autograder import identity
 from autograder.compare import judge
 from autograder.mistakes import catalogue
-from autograder.notebooks import (CHAPTERS, EXERCISE_TAG, GRADING, ROOT, SOLUTIONS, NotebookError, cell_text,
-                                  checks, has_tag, read, stub, tag_value)
-from autograder.runner import combined_notebook, load_notebook, run_in_process
+from autograder.notebooks import (CHAPTERS, EXERCISE_TAG, GRADING, POINTS_TAG, ROOT, SETUP_TAG, SOLUTIONS,
+                                  NotebookError, cell_text, checks, has_tag, read, stub, tag_value)
+from autograder.spec import Chapter, SpecError, spec_names
+from autograder.spec import load as load_spec
+from autograder.results import GraderError
+from autograder.runner import EXPECTED_FOR, check_fingerprint, load_notebook, run_in_process, run_with_nbval
 
 SOLUTION_ONLY_TAG = "solution-only"
-REFERENCE_TIMEOUT_S = 300
 _NOTE = re.compile(r"^note: .*$", re.MULTILINE)
 
 
@@ -53,7 +54,8 @@ def student_notebook(solution: nbformat.NotebookNode, source_name: str) -> nbfor
         if name:
             cell.source = stub(cell.source, name)
         cell.outputs, cell.execution_count = [], None
-    student.metadata["autograder"] = {"generated_from": source_name, "content_hash": _content_hash(student)}
+    student.metadata["autograder"] = {**identity.metadata(Path(source_name).stem), "generated_from": source_name,
+                                      "content_hash": _content_hash(student)}
     return student
 
 
@@ -101,37 +103,69 @@ def _sanitize(text: str) -> str:
     return _NOTE.sub("note: (measured when graded)", text)
 
 
-def reference_notebook(grading_path: Path) -> nbformat.NotebookNode:
-    """The grading notebook with expected outputs and mistake fingerprints recomputed."""
-    chapter = grading_path.stem
-    solution = read(SOLUTIONS / f"{chapter}.ipynb")
-    grading = read(grading_path)
-    combined = combined_notebook(solution, grading, {})
-    with tempfile.TemporaryDirectory(prefix="autograder-reference-") as tmp:
-        NotebookClient(combined, timeout=REFERENCE_TIMEOUT_S, kernel_name="python3",
-                       resources={"metadata": {"path": tmp}}).execute()
-    count = 0
-    for cell in combined.cells:
-        if "autograder_load" in cell.metadata and '"status": "ok"' not in cell_text(cell):
-            raise NotebookError(f"{chapter}: the solution does not load: {cell_text(cell).strip()}")
-        if "autograder_cell" not in cell.metadata:
-            continue
-        if any(out.output_type == "error" or out.get("name") == "stderr" for out in cell.outputs):
-            raise NotebookError(f"{chapter}: grading cell {cell.metadata['autograder_cell']} wrote an error or "
-                                f"to stderr against the solution:\n{cell.outputs}")
-        count += 1
-        target = grading.cells[cell.metadata["autograder_cell"]]
-        target.outputs = [nbformat.v4.new_output("stream", name="stdout", text=_sanitize(cell_text(cell)))]
+_HEADER = """# Grading notebook: {title}
+
+Generated from `autograder/specs/{name}.py` by `make regrade-reference`: never edit it by hand.
+Each code cell tagged `exercise:<name>` and `points:<n>` is one check; the cell tagged `setup`
+builds the inputs from fixed values and seeded generators. The stored outputs are the
+solution's outputs, the expected ones; a cell's `fingerprints` are the outputs of catalogued
+mistakes that fail it.
+"""
+
+
+def grading_notebook(chapter: Chapter) -> nbformat.NotebookNode:
+    """The grading notebook's cells, without outputs, from the chapter's declaration."""
+    header = _HEADER.format(title=chapter.title, name=chapter.name)
+    cells = [nbformat.v4.new_markdown_cell(header + (f"\n{chapter.notes}\n" if chapter.notes else ""))]
+    cells.append(nbformat.v4.new_code_cell(chapter.setup_source(), metadata={"tags": [SETUP_TAG]}))
+    for exercise in chapter.exercises:
+        cells.append(nbformat.v4.new_markdown_cell(f"## `{exercise.signature}`"))
+        for check, source in exercise.cell_sources():
+            tags = [f"{EXERCISE_TAG}{exercise.name}", f"{POINTS_TAG}{check.points}"]
+            cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags}))
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                         "language_info": {"name": "python"}}
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"{chapter.name[:40]}-{index}"
+    return notebook
+
+
+def reference_notebook(chapter_name: str) -> nbformat.NotebookNode:
+    """The grading notebook with expected outputs and mistake fingerprints computed afresh.
+
+    The checks run against the solution exactly as a student's notebook is graded: the same
+    combined notebook, run by pytest and nbval in a fresh kernel of the same interpreter with the
+    same options (:func:`autograder.runner.run_with_nbval`). The catalogued mistakes run in
+    process, each loaded in place of its exercise, as the inline ``check()`` runs them.
+    """
+    chapter = load_spec(chapter_name)
+    solution = read(SOLUTIONS / f"{chapter.name}.ipynb")
+    grading = grading_notebook(chapter)
+    try:
+        outcome = run_with_nbval(solution, grading)
+    except GraderError as error:
+        raise NotebookError(f"{chapter.name}: the grading notebook could not be run: {error}") from None
+    broken = {name: status for name, status in outcome.loads.items() if status.get("status") != "ok"}
+    if broken:
+        raise NotebookError(f"{chapter.name}: the solution does not load: {broken}")
+    for count, check in enumerate(checks(grading), start=1):
+        text = outcome.actual.get(check.index)
+        if check.index in outcome.raised or not text or "result: " not in text:
+            raise NotebookError(f"{chapter.name}: check {check.index} ({check.exercise}: {check.source!r}) gives no "
+                                f"result against the solution ({outcome.raised.get(check.index, 'no output')}); "
+                                f"fix autograder/specs/{chapter.name}.py")
+        target = grading.cells[check.index]
+        target.outputs = [nbformat.v4.new_output("stream", name="stdout", text=_sanitize(text))]
         target.execution_count = count
-    for cell in grading.cells:
-        cell.metadata.pop("fingerprints", None)
+        target.metadata[EXPECTED_FOR] = check_fingerprint(grading, check.index)
     expected = {c.index: c for c in checks(grading)}
     names = list(dict.fromkeys(c.exercise for c in expected.values()))
-    for mistake in catalogue(chapter):
+    for mistake in catalogue(chapter.name):
         namespace, statuses = load_notebook(solution, names, {mistake.exercise: mistake.source()})
         broken = {name: status for name, status in statuses.items() if status["status"] != "ok"}
         if broken:
-            raise NotebookError(f"{chapter}: the solution with mistake '{mistake.name}' does not load: {broken}")
+            raise NotebookError(f"{chapter.name}: the solution with mistake '{mistake.name}' does not load: {broken}")
         outcome = run_in_process(grading, [mistake.exercise], namespace)
         caught = False
         for index, text in outcome.actual.items():
@@ -140,16 +174,17 @@ def reference_notebook(grading_path: Path) -> nbformat.NotebookNode:
                 prints[mistake.name] = _sanitize(text)
                 caught = True
         if not caught:
-            raise NotebookError(f"{chapter}: catalogued mistake '{mistake.name}' passes every check of "
+            raise NotebookError(f"{chapter.name}: catalogued mistake '{mistake.name}' passes every check of "
                                 f"{mistake.exercise}; add a check that catches it")
     return grading
 
 
 def reference(check_only: bool, chapter: str = "*") -> int:
     stale = []
-    for path in sorted(GRADING.glob(f"{chapter}.ipynb")):
-        text = _text(reference_notebook(path))
-        if path.read_text() != text:
+    for name in spec_names(chapter):
+        path = GRADING / f"{name}.ipynb"
+        text = _text(reference_notebook(name))
+        if not path.exists() or path.read_text() != text:
             stale.append(path)
             if not check_only:
                 path.write_text(text)
@@ -172,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.what == "students":
             return students(args.check, args.force, args.chapter)
         return reference(args.check, args.chapter)
-    except NotebookError as error:
+    except (NotebookError, SpecError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

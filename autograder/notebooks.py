@@ -84,7 +84,11 @@ def checks(grading: nbformat.NotebookNode) -> list[Check]:
         exercise = tag_value(cell, EXERCISE_TAG)
         if cell.cell_type != "code" or exercise is None:
             continue
-        points = int(tag_value(cell, POINTS_TAG) or 1)
+        points = tag_value(cell, POINTS_TAG)
+        if points is None or not points.isdigit() or int(points) < 1:
+            raise NotebookError(f"grading cell {index} ({exercise}) has no valid `{POINTS_TAG}<n>` tag: every "
+                                f"check states its points (regenerate it with `make regrade-reference`)")
+        points = int(points)
         found.append(Check(index, exercise, points, cell.source, cell_text(cell),
                            dict(cell.metadata.get("fingerprints", {}))))
     return found

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dis
 import io
+import linecache
 import math
 import os
 import signal
@@ -138,12 +140,20 @@ def describe_error(error: BaseException, seconds: float = CALL_TIMEOUT_S) -> dic
     return {"raised": type(error).__name__, "message": message[:300]}
 
 
-def referenced_names(code: types.CodeType) -> set[str]:
-    names = set(code.co_names)
+def global_names(code: types.CodeType) -> list[str]:
+    """The global names a function's code reads, in order of first use (nested functions included).
+
+    Only real global loads count: ``loss.backward()`` reads the attribute ``backward`` of
+    ``loss``, which is not the chapter's function ``backward``.
+    """
+    names = []
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME") and isinstance(instruction.argval, str):
+            names.append(instruction.argval)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names |= referenced_names(const)
-    return names
+            names += global_names(const)
+    return list(dict.fromkeys(names))
 
 
 def load_exercise(name: str, source: str, namespace: dict) -> dict:
@@ -153,8 +163,11 @@ def load_exercise(name: str, source: str, namespace: dict) -> dict:
     ``message`` for anything but ok, the global names the function refers to (``calls``, used
     to say "fix X first") and the module attributes it replaced (``tampered``).
     """
+    filename = f"<your cell for {name}>"
+    # Kept where inspect finds it, as IPython keeps a cell's text: feedback reads the source.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
-        code = compile(source, f"<your cell for {name}>", "exec")
+        code = compile(source, filename, "exec")
     except SyntaxError as error:
         return {"exercise": name, "status": "syntax error",
                 "message": f"line {error.lineno}: {error.msg}"}
@@ -184,4 +197,4 @@ def function_status(name: str, namespace: dict, if_missing: str) -> dict:
     if not callable(fn):
         return {"exercise": name, "status": "not callable", "message": f"{name} is a {type(fn).__name__}, not a function"}
     code = getattr(fn, "__code__", None)
-    return {"exercise": name, "status": "ok", "calls": sorted(referenced_names(code)) if code else []}
+    return {"exercise": name, "status": "ok", "calls": global_names(code) if code else []}

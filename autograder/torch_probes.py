@@ -15,7 +15,8 @@ import torch
 from torch.autograd.gradcheck import GradcheckError
 
 from autograder.canonical import describe, line
-from autograder.probes import _call, _emit, failed, guarded_call
+from autograder.probes import call, emit, failed, guarded_call, probe
+from autograder.results import Flag
 
 # torch.autograd.gradcheck's defaults (eps 1e-6, atol 1e-5, rtol 1e-3), which assume float64:
 # in float32 the finite differences alone are wrong by ~1e-3, so every check here uses float64.
@@ -32,13 +33,15 @@ def _array(value):
     return value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else value
 
 
+@probe
 def forward_values(title: str, name: str, inputs: dict, **kwargs):
     """The forward pass's output: dtype, shape and (rounded) values, as ``torch.nn.functional`` gives them."""
-    value, outcome = _call(name, _tensors(inputs), kwargs)
+    value, outcome = call(name, _tensors(inputs), kwargs)
     result = outcome if failed(outcome) else {**describe(_array(value)), **outcome}
-    _emit(title, name, inputs, kwargs, result)
+    emit(title, name, inputs, kwargs, result)
 
 
+@probe
 def gradient_values(title: str, name: str, inputs: dict, dout: np.ndarray, wrt=("x",), **kwargs):
     """The gradients that autograd gets through the student's backward, given upstream gradient ``dout``.
 
@@ -54,10 +57,11 @@ def gradient_values(title: str, name: str, inputs: dict, dout: np.ndarray, wrt=(
         return {key: _array(grad) for key, grad in zip(wrt, grads)}
 
     value, outcome = guarded_call(name, compute)
-    _emit(title, name, inputs, kwargs, outcome if failed(outcome) else {**describe(value), **outcome})
+    emit(title, name, inputs, kwargs, outcome if failed(outcome) else {**describe(value), **outcome})
     print(line("input dout", describe(dout)))
 
 
+@probe
 def passes_gradcheck(title: str, name: str, inputs: dict, wrt=("x",), **kwargs):
     """``torch.autograd.gradcheck`` in float64: backward's Jacobian against centred finite differences.
 
@@ -75,13 +79,14 @@ def passes_gradcheck(title: str, name: str, inputs: dict, wrt=("x",), **kwargs):
 
     value, outcome = guarded_call(name, compute)
     if failed(outcome):
-        _emit(title, name, inputs, kwargs, outcome)
+        emit(title, name, inputs, kwargs, outcome)
         return
     agrees, message = value
-    _emit(title, name, inputs, kwargs, {"agrees_with_finite_differences": agrees, **outcome},
+    emit(title, name, inputs, kwargs, {Flag.AGREES_WITH_FD.key: agrees, **outcome},
           notes=[f"gradcheck wrt {', '.join(wrt)}: {message}"])
 
 
+@probe
 def inputs_unchanged(title: str, name: str, inputs: dict, **kwargs):
     """The caller's tensors hold the same values afterwards (no in-place writes into an input)."""
     def compute(fn):
@@ -90,9 +95,10 @@ def inputs_unchanged(title: str, name: str, inputs: dict, **kwargs):
         return sorted(key for key in inputs if not torch.equal(passed[key], originals[key]))
 
     value, outcome = guarded_call(name, compute)
-    _emit(title, name, inputs, kwargs, outcome if failed(outcome) else {"inputs_changed": value, **outcome})
+    emit(title, name, inputs, kwargs, outcome if failed(outcome) else {Flag.INPUTS_CHANGED.key: value, **outcome})
 
 
+@probe
 def is_custom_function(title: str, name: str, inputs: dict, **kwargs):
     """The output comes from a ``torch.autograd.Function`` subclass, i.e. a hand-written backward runs."""
     def compute(fn):
@@ -100,4 +106,4 @@ def is_custom_function(title: str, name: str, inputs: dict, **kwargs):
         return isinstance(getattr(out, "grad_fn", None), torch.autograd.function.BackwardCFunction)
 
     value, outcome = guarded_call(name, compute)
-    _emit(title, name, inputs, kwargs, outcome if failed(outcome) else {"custom_autograd_function": value, **outcome})
+    emit(title, name, inputs, kwargs, outcome if failed(outcome) else {Flag.CUSTOM_FUNCTION.key: value, **outcome})

@@ -198,16 +198,31 @@ FORBIDDEN_NODES = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, 
                    ast.GeneratorExp)
 FORBIDDEN_CALLS = {"vectorize", "frompyfunc", "apply_along_axis", "apply_over_axes", "piecewise",
                    "fromiter", "map", "filter", "nditer", "ndenumerate", "ndindex"}
-# Masked selects run 10-40x slower than a plain ufunc pass on inputs of random
-# sign (branch mispredictions); the package combines pieces arithmetically.
+# Masked selects are several times slower than a plain ufunc pass on inputs of random
+# sign (branch mispredictions; `make bench` prints the measured ratio); the package
+# combines pieces arithmetically.
 MASKED_SELECTS = {"where", "copyto", "putmask", "place", "heaviside", "select"}
 
 
+def _is_the_block_loop(filename, node):
+    """The one loop the package may have: ``for start in range(0, n, BLOCK_ELEMENTS)``.
+
+    It drives the cache-blocked evaluation (``_arrays.evaluate_in_blocks``) and runs once
+    per block of BLOCK_ELEMENTS elements, never once per element.
+    """
+    return (filename == "_arrays.py" and isinstance(node, ast.For)
+            and isinstance(node.iter, ast.Call) and getattr(node.iter.func, "id", "") == "range"
+            and len(node.iter.args) == 3
+            and getattr(node.iter.args[2], "id", "") == "BLOCK_ELEMENTS")
+
+
 def test_package_has_no_python_loops_comprehensions_or_vectorize():
-    found = []
+    found, block_loops = [], 0
     for filename, tree in _package_trees():
         for node in ast.walk(tree):
-            if isinstance(node, FORBIDDEN_NODES):
+            if _is_the_block_loop(filename, node):
+                block_loops += 1
+            elif isinstance(node, FORBIDDEN_NODES):
                 found.append(f"{filename}:{node.lineno} {type(node).__name__}")
             if isinstance(node, ast.Call):
                 function = node.func
@@ -215,6 +230,7 @@ def test_package_has_no_python_loops_comprehensions_or_vectorize():
                 if callee in FORBIDDEN_CALLS:
                     found.append(f"{filename}:{node.lineno} {callee}()")
     assert not found, found
+    assert block_loops == 1
     assert len(list(_package_trees())) >= 10  # the scan really saw the modules
 
 

@@ -136,3 +136,13 @@ def test_float32_results_agree_with_float64_to_float32_precision(name):
     absolute = name.endswith("_grad") or name == "log_softmax"
     atol = FLOAT32_ZERO_CROSSING_ATOL if absolute else FLOAT32_ATOL
     np.testing.assert_allclose(y32, y64, rtol=FLOAT32_RTOL, atol=atol)
+
+
+def test_one_over_cosh_squared_overflows_from_355_58_as_tanh_grad_docstring_says():
+    """Why tanh_grad avoids ``1 / cosh(x)**2``: the square overflows long before cosh does."""
+    with np.errstate(over="raise"):
+        assert np.isfinite(np.cosh(355.58) ** 2)
+        with pytest.raises(FloatingPointError):
+            np.cosh(355.59) ** 2
+        assert np.isfinite(np.cosh(710.0))
+        assert A.tanh_grad(np.array([355.59, 710.0]))[0] > 0

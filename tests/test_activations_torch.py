@@ -167,6 +167,35 @@ def test_gelu_negative_tail_is_accurate_where_torch_cancels_to_zero():
     assert np.all(F.gelu(tensor(x)).numpy() == 0.0)
 
 
+# Where torch's float64 GELU cancels to exactly 0 (quoted in activations.gelu's docstring):
+# a point up to which it is 0 all the way from -40, and the next grid point, where it is not.
+# (In float32 its zeros end less cleanly, near x = -5.5 or -5.1 with exceptions.)
+TORCH_GELU_ZERO_FROM = {
+    ("none", torch.float64): (-8.3744, -8.3743),
+    ("tanh", torch.float64): (-7.1451, -7.1450),
+}
+
+
+@pytest.mark.parametrize("approximate, dtype", sorted(TORCH_GELU_ZERO_FROM, key=str))
+def test_torch_gelu_is_exactly_zero_from_the_point_the_docstring_quotes(approximate, dtype):
+    last_zero, first_nonzero = TORCH_GELU_ZERO_FROM[approximate, dtype]
+    below = torch.linspace(-40.0, last_zero, 20001, dtype=torch.float64).to(dtype)
+    assert torch.all(F.gelu(below, approximate=approximate) == 0)
+    at = torch.tensor([first_nonzero], dtype=torch.float64).to(dtype)
+    assert F.gelu(at, approximate=approximate).item() < 0
+    assert np.all(A.gelu(below.numpy(), approximate=approximate)[-100:] < 0)  # ours is not 0
+    single = torch.linspace(-40.0, -5.6, 20001, dtype=torch.float32)  # "from about x = -5"
+    assert torch.all(F.gelu(single, approximate=approximate) == 0)
+
+
+def test_torch_softmax_dim_none_is_deprecated_and_picks_dim_0_or_1():
+    for shape, dim in (((3,), 0), ((2, 3), 1), ((2, 3, 4), 0), ((2, 3, 4, 5), 1)):
+        x = torch.randn(shape, generator=torch.Generator().manual_seed(0))
+        with pytest.warns(UserWarning, match="deprecated"):
+            implicit = F.softmax(x, dim=None)
+        torch.testing.assert_close(implicit, F.softmax(x, dim=dim))
+
+
 def test_sigmoid_and_tanh_grads_keep_relative_precision_where_torch_autograd_cancels():
     x = np.array([20.0, 40.0])
     e = np.exp(-2 * x)

@@ -11,6 +11,7 @@ import pytest
 import autograder.network_probes as netprobe
 import autograder.probes as probes
 from autograder.canonical import parse
+from autograder.compare import judge
 from autograder.notebooks import GRADING, has_tag, read
 from autograder.probes import looking_up
 
@@ -102,7 +103,7 @@ def test_finite_difference_inputs_stay_clear_of_the_kink(grading_inputs):
     _, (X, z1, h1, z2, _) = forward(g["bp_X"], g["bp_params"])
     # One entry moved by h moves a pre-activation by at most h * (largest input to it), and a
     # z1 moved by d moves z2 by at most d * max|W2|.
-    reach = netprobe.FD_STEP * max(np.abs(X).max(), np.abs(h1).max(), 1.0) * max(np.abs(g["bp_params"]["W2"]).max(), 1.0)
+    reach = netprobe.NETWORK_FD_STEP * max(np.abs(X).max(), np.abs(h1).max(), 1.0) * max(np.abs(g["bp_params"]["W2"]).max(), 1.0)
     assert min(np.abs(z1).min(), np.abs(z2).min()) > 0.02 > 2 * reach
     _, (_, z1, _, z2, _) = forward(g["bp_positive_X"], g["bp_positive_params"])
     assert z1.min() > 0 and z2.min() > 0
@@ -193,7 +194,7 @@ def test_init_probes_accept_he_and_reject_unit_variance_and_global_state():
     assert _printed(netprobe.init_scale, "t", "init_params", sizes)["result"] == {
         "he_std": {"W1": True, "W2": True, "W3": True}}
     assert _printed(netprobe.init_scale, "t", "init_params", sizes, namespace={"init_params": unit})["result"] == {
-        "he_std": {"W1": False, "W2": False, "W3": False}}
+        "he_std": {"W1": 11.31, "W2": 8.0, "W3": 5.66}}   # sqrt(fan_in / 2) times He's spread
     seeded = _printed(netprobe.init_seeded, "t", "init_params", (2, 10, 10, 2), namespace={"init_params": global_state})
     assert seeded["result"] == {"same_seed_same_arrays": False, "other_seed_other_arrays": True}
 
@@ -202,7 +203,8 @@ def test_training_probe_recomputes_the_final_loss_itself(grading_inputs):
     g = grading_inputs
     inputs = {"X": g["bp_train_X"], "Y": g["bp_train_Y"]}
     good = _printed(netprobe.training, "t", "train", inputs, steps=300, lr=0.05, seed=0)["result"]
-    assert good == {"loss_dropped_10x": True, "losses_finite": True, "one_loss_per_step": True}
+    assert good == {"loss_dropped_10x": True, "losses_finite": True, "one_loss_per_step": True,
+                    "first_loss_is_initial_loss": True}
 
     def made_up(X, Y, steps=300, lr=0.05, seed=0, alpha=0.01):
         params = init_params((2, 10, 10, 2), np.random.default_rng(seed))
@@ -219,3 +221,120 @@ def test_the_training_check_passes_for_any_draw_of_a_correct_network(grading_inp
     params, losses = train(g["bp_train_X"], g["bp_train_Y"], steps=300, lr=0.05, seed=seed)
     final = netprobe.reference_loss(g["bp_train_X"], g["bp_train_Y"], params)
     assert final <= losses[0] / netprobe.TRAINING_DROP
+
+
+def _judged(probe, *args, wrong: dict, **kwargs):
+    """The verdict on a wrong answer's output, against the correct answers' output."""
+    expected = _printed(probe, *args, **kwargs)["text"]
+    return judge(expected, _printed(probe, *args, namespace=wrong, **kwargs)["text"])
+
+
+def test_training_computes_the_starting_loss_itself(grading_inputs):
+    """A train that discards every update but logs a summed loss (N*D times the mean) claims a drop."""
+    g = grading_inputs
+
+    def discards_and_sums(X, Y, steps=300, lr=0.05, seed=0, alpha=0.01, hidden=10):
+        params = init_params((X.shape[1], hidden, hidden, Y.shape[1]), np.random.default_rng(seed))
+        losses = []
+        for step in range(steps):
+            out, cache = forward(X, params, alpha)
+            losses.append(float(np.sum((out - Y) ** 2)) / (1 + step))
+            sgd_step(params, backward(2 * (out - Y) / out.size, cache, params, alpha), lr)
+        return params, np.array(losses)
+
+    result = _printed(netprobe.training, "t", "train", {"X": g["bp_train_X"], "Y": g["bp_train_Y"]},
+                      namespace={"train": discards_and_sums}, steps=300)["result"]
+    assert result["loss_dropped_10x"] is False and result["first_loss_is_initial_loss"] is False
+
+
+def test_training_with_as_many_outputs_as_inputs_is_not_the_only_case(grading_inputs):
+    g = grading_inputs
+
+    def sized_from_X(X, Y, steps=300, lr=0.05, seed=0, alpha=0.01, hidden=10):
+        return train(X, np.tile(Y, (1, X.shape[1]))[:, :X.shape[1]], steps, lr, seed, alpha)
+
+    wide = {"X": g["bp_wide_X"], "Y": g["bp_wide_Y"]}
+    assert g["bp_wide_X"].shape[1] != g["bp_wide_Y"].shape[1]
+    assert _printed(netprobe.training, "t", "train", wide, steps=300)["result"]["loss_dropped_10x"] is True
+    verdict = _judged(netprobe.training, "t", "train", wide, wrong={"train": sized_from_X}, steps=300)
+    assert not verdict.passed and verdict.problem.startswith("the returned parameters do not make a network")
+
+
+def test_a_forward_with_np_maximum_fails_for_an_alpha_above_one(grading_inputs):
+    g = grading_inputs
+
+    def max_form(X, params, alpha=0.01):
+        h = X
+        for layer in (1, 2):
+            z = h @ params[f"W{layer}"] + params[f"b{layer}"]
+            h = np.maximum(alpha * z, z)
+        return h @ params["W3"] + params["b3"], None
+
+    inputs = {"X": g["bp_small_X"], "params": g["bp_small_params"]}
+    assert _judged(netprobe.network_output, "t", "forward", inputs, wrong={"forward": max_form}, alpha=0.2).passed
+    assert not _judged(netprobe.network_output, "t", "forward", inputs, wrong={"forward": max_form}, alpha=1.5).passed
+
+
+def test_an_mse_loss_that_overwrites_its_input_is_caught(grading_inputs):
+    g = grading_inputs
+
+    def in_place(out, Y):
+        out -= Y
+        return float(np.mean(out ** 2)), 2 * out / out.size
+
+    inputs = {"out": g["bp_out"], "Y": g["bp_Y"]}
+    assert _printed(probes.inputs_unchanged, "t", "mse_loss", inputs,
+                    namespace={"mse_loss": in_place})["result"] == {"inputs_changed": ["out"]}
+
+
+def test_a_list_is_as_good_as_a_tuple_for_out_and_cache(grading_inputs):
+    g = grading_inputs
+
+    def list_forward(X, params, alpha=0.01):
+        return list(forward(X, params, alpha))
+
+    inputs = {"X": g["bp_small_X"], "params": g["bp_small_params"], "dout": g["bp_small_dout"]}
+    assert _judged(netprobe.network_output, "t", "forward", {"X": inputs["X"], "params": inputs["params"]},
+                   wrong={"forward": list_forward}).passed
+    assert _judged(netprobe.gradients, "t", "forward", "backward", inputs, wrong={"forward": list_forward}).passed
+
+
+def test_an_extra_gradient_is_named_and_the_others_still_count(grading_inputs):
+    g = grading_inputs
+
+    def with_dX(dout, cache, params, alpha=0.01):
+        return backward(dout, cache, params, alpha) | {"X": np.zeros_like(cache[0])}
+
+    small = {"X": g["bp_small_X"], "params": g["bp_small_params"], "dout": g["bp_small_dout"]}
+    verdict = _judged(netprobe.gradients, "t", "forward", "backward", small, wrong={"backward": with_dX})
+    assert verdict.problem.startswith("the returned dict has an entry 'X' that the exercise does not ask for")
+    for probe in (netprobe.gradients_match_finite_differences, netprobe.gradients_match_torch):
+        assert _judged(probe, "t", "forward", "backward", _network_case(g), wrong={"backward": with_dX}).passed
+
+
+def test_a_misscaled_init_prints_its_ratio_so_no_catalogued_scale_claims_it():
+    def half_he(sizes, rng):
+        return {k: (v / 2 if k.startswith("W") else v) for k, v in init_params(sizes, rng).items()}
+
+    sizes = (256, 128, 64, 10)
+    assert _printed(netprobe.init_scale, "t", "init_params", sizes, namespace={"init_params": half_he})["result"] == {
+        "he_std": {"W1": 0.5, "W2": 0.5, "W3": 0.5}}
+
+
+def test_a_loss_that_is_not_a_number_is_told_to_return_loss_and_dout(grading_inputs):
+    g = grading_inputs
+
+    def array_loss(out, Y):
+        return (out - Y) ** 2, 2 * (out - Y) / out.size
+
+    verdict = _judged(netprobe.loss_gradient_matches_finite_differences, "t", "mse_loss",
+                      {"out": g["bp_out"], "Y": g["bp_Y"]}, wrong={"mse_loss": array_loss})
+    assert verdict.problem.startswith("mse_loss must return (loss, dout): the loss as one number")
+
+
+def test_a_result_the_grader_cannot_examine_fails_the_check_instead_of_crashing_it():
+    def ragged(sizes, rng):
+        return {"W1": [[1.0], [1.0, 2.0]], "b1": np.zeros(2)}
+
+    printed = _printed(netprobe.init_structure, "t", "init_params", (2, 3, 3, 2), namespace={"init_params": ragged})
+    assert printed["result"] == {"result_examinable": False} and "ValueError" in printed["note"]

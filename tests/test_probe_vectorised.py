@@ -1,14 +1,20 @@
-"""The vectorisation check counts interpreted steps, so its verdict never depends on machine load."""
+"""The vectorisation check counts interpreted steps and sees loops driven from C, so its verdict never
+depends on machine load, and a loop over a C function is still a loop."""
 from __future__ import annotations
 
+import builtins
 import contextlib
 import io
+import math
 
 import numpy as np
 import pytest
+import scipy.special
+from numpy import frompyfunc
 
 import autograder.probes as probes
 from autograder.canonical import parse
+from autograder.compare import judge
 
 
 def _loop(v, alpha=0.01):
@@ -50,3 +56,57 @@ def test_a_function_that_raises_is_reported_not_judged():
         raise ValueError("nope")
 
     assert _verdict(broken) == {"raised": "ValueError", "message": "nope"}
+
+
+ERF_UFUNC = np.frompyfunc(math.erf, 1, 1)
+ERF_VECTORIZE = np.vectorize(math.erf)
+# A loop driven from C over a C function runs no interpreted step per element, yet is ~10x slower
+# than scipy.special.erf: each is judged a loop by what drives it, however it was reached.
+C_LEVEL_LOOPS = {
+    "np.vectorize(math.erf) as the function": ERF_VECTORIZE,
+    "np.vectorize made inside": lambda x: np.vectorize(math.erf)(x),
+    "np.vectorize made outside": lambda x: ERF_VECTORIZE(x),
+    "np.frompyfunc made inside": lambda x: np.frompyfunc(math.erf, 1, 1)(x).astype(float),
+    "np.frompyfunc made outside": lambda x: ERF_UFUNC(x).astype(float),
+    "np.frompyfunc imported by name": lambda x: frompyfunc(math.erf, 1, 1)(x).astype(float),
+    "map over a C function": lambda x: np.fromiter(map(math.erf, x), float),
+    "comprehension over a C function": lambda x: np.array([math.erf(v) for v in x]),
+}
+WHOLE_ARRAY = {
+    "scipy.special.erf": scipy.special.erf,
+    "a generator over 10 Taylor terms": lambda x: sum(x ** k / math.factorial(k) for k in range(10)),
+    "map over two halves": lambda x: np.concatenate(list(map(np.tanh, np.array_split(x, 2)))),
+}
+
+
+def _printed(function, scalar=math.erf) -> str:
+    printed = io.StringIO()
+    with probes.looking_up({"f": function}), contextlib.redirect_stdout(printed):
+        probes.is_vectorised("t", "f", scalar)
+    return printed.getvalue()
+
+
+@pytest.mark.parametrize("function", C_LEVEL_LOOPS.values(), ids=list(C_LEVEL_LOOPS))
+def test_a_loop_driven_from_c_is_a_loop(function):
+    assert parse(_printed(function))["result"] == {"vectorised": False}
+
+
+@pytest.mark.parametrize("function", WHOLE_ARRAY.values(), ids=list(WHOLE_ARRAY))
+def test_whole_array_code_stays_vectorised_even_with_a_short_python_loop(function):
+    assert parse(_printed(function))["result"] == {"vectorised": True}
+
+
+@pytest.mark.parametrize("kind", ["np.vectorize made inside", "np.frompyfunc made outside", "map over a C function"])
+def test_the_verdict_names_the_whole_array_alternative(kind):
+    verdict = judge(_printed(scipy.special.erf), _printed(C_LEVEL_LOOPS[kind]))
+    assert not verdict.passed
+    assert verdict.problem.startswith("not vectorised") and "use scipy.special.erf on the whole array" in verdict.problem
+
+
+def test_the_verdict_is_the_same_on_every_run():
+    assert [parse(_printed(ERF_VECTORIZE))["result"] for _ in range(3)] == [{"vectorised": False}] * 3
+
+
+def test_the_probe_leaves_map_and_frompyfunc_as_they_were():
+    _printed(C_LEVEL_LOOPS["map over a C function"])
+    assert map is builtins.map and builtins.map.__name__ == "map" and np.frompyfunc is frompyfunc

@@ -117,3 +117,32 @@ def test_random_init_statistics_reports_an_exception_and_a_non_array():
 
     assert _statistics(broken)["raised"] == "NotImplementedError"
     assert _statistics(lambda fan_in, fan_out, rng: None)["comparable"] is False
+
+
+def test_returns_new_arrays_names_the_callers_arrays_handed_back():
+    def own_arrays(layers):
+        W, b = layers[0]
+        for W_next, b_next in layers[1:]:
+            W, b = W_next @ W, W_next @ b + b_next
+        return W, b
+
+    def copies(layers):
+        W, b = own_arrays(layers)
+        return W.copy(), b.copy()
+
+    single = _layers()[:1]
+    out = _run(probes.returns_new_arrays, "t", "compose", {"layers": single}, namespace={"compose": own_arrays})
+    assert out["result"] == {"shares_memory_with_input": ["layers[0][0]", "layers[0][1]"]}
+    out = _run(probes.returns_new_arrays, "t", "compose", {"layers": single}, namespace={"compose": copies})
+    assert out["result"] == {"shares_memory_with_input": []}
+
+
+def test_returns_new_arrays_sees_a_view_and_reports_an_exception():
+    out = _run(probes.returns_new_arrays, "t", "f", {"x": np.arange(6.0)}, namespace={"f": lambda x: x[::2]})
+    assert out["result"] == {"shares_memory_with_input": ["x"]}
+
+    def broken(x):
+        raise ValueError("nope")
+
+    assert _run(probes.returns_new_arrays, "t", "f", {"x": np.ones(2)}, namespace={"f": broken})["result"] == {
+        "raised": "ValueError", "message": "nope"}

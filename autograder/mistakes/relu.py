@@ -5,7 +5,8 @@ Each function is a wrong answer written the way students (and the articles in
 """
 import numpy as np
 
-from autograder.mistakes import Mistake
+from autograder.mistakes import Mistake, common
+from autograder.specs.relu import RELU
 
 
 def relu(x):
@@ -13,50 +14,20 @@ def relu(x):
     return np.maximum(np.asarray(x), 0)
 
 
-def python_max(x):
-    return max(0.0, x)
-
-
 def np_max_reduces(x):
     return np.max(x, 0)
-
-
-def writes_into_input(x):
-    x[x < 0] = 0
-    return x
-
-
-def float64_copy(x):
-    return np.maximum(np.asarray(x, dtype=float), 0)
-
-
-def boolean_mask(x):
-    return x > 0
 
 
 def python_float_where(x):
     return np.where(x > 0, 1.0, 0.0)
 
 
-def returns_relu(x):
-    return np.maximum(x, 0)
-
-
 def sign(x):
     return np.sign(x)
 
 
-def forgets_upstream(dout, x):
-    return (x > 0).astype(x.dtype)
-
-
 def mask_from_output(dout, x):
     return dout * (relu(x) >= 0)
-
-
-def zeroes_dout_in_place(dout, x):
-    dout[x <= 0] = 0
-    return dout
 
 
 def times_output(dout, x):
@@ -96,45 +67,29 @@ def transposed_shape(fan_in, fan_out, rng):
 
 
 MISTAKES = [
-    Mistake("relu", "python_max",
-            "Python's built-in max compares one number at a time. On an array, `0.0 < x` is an array of "
-            "booleans and Python cannot say whether it is true (ValueError: the truth value of an array "
-            "is ambiguous). Source article 003 writes relu as max(0.0, x) and then loops over every "
-            "point. Use np.maximum(x, 0), which works element by element.", python_max),
+    common.scalar_branch(RELU, "forward",
+                         note="Source article 003 writes relu as max(0.0, x) and then loops over every point."),
+    common.per_element_loop(RELU, "forward"),
+    common.mutates_input(RELU, "forward"),
+    common.float64_upcast(RELU, "forward"),
+    common.returns_list(RELU, "forward"),
+    common.boolean_mask(RELU),
+    common.returns_forward(RELU),
+    common.forgets_upstream(RELU),
+    common.mutates_input(RELU, "backward"),
     Mistake("relu", "np_max_reduces",
             "np.max(x, 0) is a reduction: it returns the largest element along axis 0, not an "
             "elementwise maximum. The elementwise function is np.maximum(x, 0).", np_max_reduces),
-    Mistake("relu", "writes_into_input",
-            "it writes into the caller's array (x[x < 0] = 0): after the call the caller's "
-            "pre-activations are gone, and a backward pass that needs them computes the wrong "
-            "gradient. Return a new array (np.maximum does).", writes_into_input),
-    Mistake("relu", "float64_copy",
-            "np.asarray(x, dtype=float) converts to float64: float32 inputs come back as float64. "
-            "np.asarray(x) keeps the dtype.", float64_copy),
-    Mistake("relu_grad", "boolean_mask",
-            "it returns the boolean array x > 0: a mask, not a derivative. Convert it to the input's "
-            "floating dtype, e.g. (x > 0).astype(x.dtype), so it can be multiplied and stored like "
-            "any gradient.", boolean_mask),
     Mistake("relu_grad", "python_float_where",
             "np.where(x > 0, 1.0, 0.0) builds its result from two Python floats, so it is float64 "
             "whatever x is. Cast to the input's floating dtype, e.g. .astype(np.result_type(x, 1.0)).",
             python_float_where),
-    Mistake("relu_grad", "returns_relu",
-            "this is ReLU itself, max(0, x), not its derivative: the slope is 1 where x > 0 and 0 "
-            "where x < 0.", returns_relu),
     Mistake("relu_grad", "sign",
             "np.sign(x) is -1 for negative inputs, but ReLU is flat there: its slope is 0, not -1.", sign),
-    Mistake("relu_backward", "forgets_upstream",
-            "it returns the local derivative only. The chain rule multiplies it by the upstream "
-            "gradient: dL/dx = dL/dy * dy/dx, i.e. dout * relu_grad(x).", forgets_upstream),
     Mistake("relu_backward", "mask_from_output",
             "relu(x) >= 0 is true everywhere, because a ReLU's output is never negative, so the "
             "gradient passes through unmasked (a well-known NumPy tutorial has exactly this bug). The "
             "mask is x > 0, on the layer's input.", mask_from_output),
-    Mistake("relu_backward", "zeroes_dout_in_place",
-            "dout[x <= 0] = 0 writes into the caller's gradient array: the values you return are right, "
-            "but the caller's dout has changed, and any other branch that reads it gets wrong "
-            "gradients. Multiply into a new array: dout * relu_grad(x).", zeroes_dout_in_place),
     Mistake("relu_backward", "times_output",
             "dout is multiplied by relu(x), the layer's output, instead of its slope relu'(x), which "
             "is 0 or 1.", times_output),

@@ -5,7 +5,8 @@ Each function is a wrong answer written the way students (and the articles in
 """
 import numpy as np
 
-from autograder.mistakes import Mistake
+from autograder.mistakes import Mistake, common
+from autograder.specs.sigmoid import SIGMOID
 
 
 def sigmoid(x):
@@ -21,10 +22,6 @@ def sigmoid_grad(x):
     return s * (1 - s)
 
 
-def naive_sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
 def exp_ratio(x):
     return np.exp(x) / (1 + np.exp(x))
 
@@ -35,12 +32,6 @@ def math_exp(x):
     return 1 / (1 + math.exp(-x))
 
 
-def float64_copy(x):
-    x = np.asarray(x, dtype=float)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-
-
 def s_times_one_minus_x(x):
     s = sigmoid(x)
     return s * (1 - x)
@@ -48,10 +39,6 @@ def s_times_one_minus_x(x):
 
 def x_times_one_minus_x(x):
     return x * (1 - x)
-
-
-def returns_sigmoid(x):
-    return sigmoid(x)
 
 
 def naive_derivative(x):
@@ -93,11 +80,13 @@ def last_layer_only(x, weights):
 
 
 MISTAKES = [
-    Mistake("sigmoid", "naive_sigmoid",
-            "1 / (1 + np.exp(-x)) overflows for x < -709 (float64) or x < -88.7 (float32): np.exp(-x) "
-            "becomes inf and NumPy warns. Source article 003 writes the sigmoid this way. Use "
-            "e = np.exp(-np.abs(x)), which never overflows: 1 / (1 + e) where x >= 0, e / (1 + e) "
-            "where x < 0.", naive_sigmoid),
+    common.naive_exponential(SIGMOID, "forward", "1 / (1 + np.exp(-x))",
+                             note="Source article 003 writes the sigmoid this way. For the sigmoid: with "
+                                  "e = np.exp(-np.abs(x)), it is 1 / (1 + e) where x >= 0 and e / (1 + e) where x < 0."),
+    common.float64_upcast(SIGMOID, "forward"),
+    common.scalar_branch(SIGMOID, "forward"),
+    common.returns_forward(SIGMOID),
+    common.per_element_loop(SIGMOID, "grad"),
     Mistake("sigmoid", "exp_ratio",
             "np.exp(x) / (1 + np.exp(x)) computes inf / inf = NaN for large positive x (and warns). "
             "Exponentiate only non-positive numbers: with e = np.exp(-np.abs(x)), sigmoid is "
@@ -105,9 +94,6 @@ MISTAKES = [
     Mistake("sigmoid", "math_exp",
             "math.exp takes one number; on an array it raises TypeError, so the function only works "
             "in a Python loop. np.exp works on whole arrays.", math_exp),
-    Mistake("sigmoid", "float64_copy",
-            "np.asarray(x, dtype=float) converts to float64: float32 inputs come back as float64. "
-            "np.asarray(x) keeps the dtype.", float64_copy),
     Mistake("sigmoid_grad", "s_times_one_minus_x",
             "s * (1 - x) mixes the output and the input: the derivative is s * (1 - s), both factors "
             "being the sigmoid's output s = sigmoid(x).", s_times_one_minus_x),
@@ -116,8 +102,6 @@ MISTAKES = [
             "terms of the output s = sigmoid(x): compute s first. (Backprop code that caches the "
             "layer's output may write out * (1 - out); here you are given the input x.)",
             x_times_one_minus_x),
-    Mistake("sigmoid_grad", "returns_sigmoid",
-            "this returns the sigmoid itself, not its derivative: multiply s by (1 - s).", returns_sigmoid),
     Mistake("sigmoid_grad", "naive_derivative",
             "np.exp(-x) / (1 + np.exp(-x))**2 overflows for very negative x: inf / inf gives NaN. "
             "Use s * (1 - s) with the stable sigmoid, or e / (1 + e)**2 with e = np.exp(-np.abs(x)).",

@@ -5,7 +5,8 @@ Each function is a wrong answer written the way students (and the articles in
 """
 import numpy as np
 
-from autograder.mistakes import Mistake
+from autograder.mistakes import Mistake, common
+from autograder.specs.tanh import TANH
 
 
 def tanh(x):
@@ -33,10 +34,6 @@ def math_tanh(x):
     import math  # as in source article 003, which imports math for its scalar functions
 
     return math.tanh(x)
-
-
-def float64_copy(x):
-    return np.tanh(np.asarray(x, dtype=float))
 
 
 def one_minus_x_squared(x):
@@ -98,6 +95,9 @@ def hardcoded_threshold(x, weights, threshold=0.97):
 
 
 MISTAKES = [
+    common.float64_upcast(TANH, "forward"),
+    common.per_element_loop(TANH, "grad"),
+    common.returns_forward(TANH),
     Mistake("tanh", "textbook_formula",
             "(exp(x) - exp(-x)) / (exp(x) + exp(-x)) overflows for |x| > 709 (float64) or 88.7 "
             "(float32): exp(x) or exp(-x) becomes inf and the quotient inf / inf is NaN, on both sides. "
@@ -114,9 +114,6 @@ MISTAKES = [
     Mistake("tanh", "math_tanh",
             "math.tanh takes one number (source article 003 uses it and loops over the points); on an "
             "array it raises TypeError. Work on whole arrays with NumPy.", math_tanh),
-    Mistake("tanh", "float64_copy",
-            "np.asarray(x, dtype=float) converts to float64: float32 inputs come back as float64. "
-            "np.asarray(x) keeps the dtype.", float64_copy),
     Mistake("tanh_grad", "one_minus_x_squared",
             "1 - x**2 uses the input where the formula needs the output: tanh'(x) = 1 - tanh(x)**2. "
             "(A backward pass that cached the output t writes 1 - t**2; here you are given x.)",
@@ -128,8 +125,8 @@ MISTAKES = [
             "t * (1 - t) is the sigmoid's derivative pattern, s * (1 - s). For tanh it is 1 - t**2 "
             "(quotient rule on (e^x - e^-x) / (e^x + e^-x)).", sigmoid_formula),
     Mistake("tanh_grad", "cosh_overflow",
-            "1 / np.cosh(x)**2 is mathematically right, but np.cosh overflows for |x| > 710 and NumPy "
-            "warns. 1 - tanh(x)**2 with a stable tanh never overflows.", cosh_overflow),
+            "1 / np.cosh(x)**2 is mathematically right, but np.cosh(x)**2 overflows once |x| exceeds "
+            "about 355 (np.cosh itself at about 710) and NumPy warns. 1 - tanh(x)**2 with a stable tanh never overflows.", cosh_overflow),
     Mistake("tanh_saturation", "positive_only",
             "only h > threshold is counted. Saturation happens on both sides: count |h| > threshold "
             "(np.abs).", positive_only),

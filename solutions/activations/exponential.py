@@ -13,31 +13,49 @@ which is what torch's autograd gives.
 
 import numpy as np
 
-from ._arrays import float_input
+from ._arrays import constant_like, elementwise
 from .defaults import ELU_ALPHA, SELU_ALPHA, SELU_SCALE
 
 
-def _elu(x, alpha):
-    """``alpha * expm1(min(x, 0)) + max(x, 0)``."""
-    y = np.minimum(x, 0.0)
+def _elu(x, alpha, scale, out):
+    """``scale * (alpha * expm1(min(x, 0)) + max(x, 0))`` into ``out``."""
+    y = np.minimum(x, constant_like(x, 0.0))
     np.expm1(y, out=y)
-    y *= alpha
-    y += np.maximum(x, 0.0)
-    return y
+    if alpha != 1.0:  # ELU's default: a pass saved
+        y *= alpha
+    if scale == 1.0:
+        return np.add(y, np.maximum(x, constant_like(x, 0.0)), out=out)
+    y += np.maximum(x, constant_like(x, 0.0))
+    return np.multiply(y, scale, out=out)
 
 
-def _elu_grad(x, alpha):
-    """``alpha * exp(x)`` for x <= 0 and 1 for x > 0, as ``alpha e^min(x,0) [x<=0] + [x>0]``."""
-    g = np.minimum(x, 0.0)
+def _elu_grad(x, alpha, scale, out):
+    """``scale * alpha * e^min(x,0)`` for x <= 0 and ``scale`` for x > 0, into ``out``.
+
+    With ``c = scale * alpha``, that is ``c e^min(x,0) + (scale - c) [x > 0]``: for x > 0
+    the exponential is exactly 1 and the sum is ``scale``, exactly, whenever ``scale - c``
+    is exact, which Sterbenz's lemma guarantees for ``c / 2 <= scale <= 2 c`` (ELU's
+    alpha = 1 and 2, SELU's constants). For ELU's default, c = scale = 1, it is just
+    ``exp(min(x, 0))``, two passes. Other slopes add the pieces separately,
+    ``c e^min(x,0) [x <= 0] + scale [x > 0]``.
+    """
+    g = np.minimum(x, constant_like(x, 0.0))
+    c = scale * alpha
+    if c == 1.0 and scale == 1.0:
+        return np.exp(g, out=out)
     np.exp(g, out=g)
-    g *= alpha
-    g *= x <= 0
-    g += x > 0
-    return g
+    g *= c
+    right = np.greater(x, 0.0, out=np.empty_like(g))
+    if c / 2 <= scale <= 2 * c:
+        right *= scale - c
+    else:
+        g *= x <= 0
+        right *= scale
+    return np.add(g, right, out=out)
 
 
-@float_input
-def elu(x, alpha=ELU_ALPHA):
+@elementwise
+def elu(x, alpha=ELU_ALPHA, *, out=None):
     """Exponential linear unit (Clevert et al., 2016).
 
     ``elu(x) = x`` for x > 0 and ``alpha * (exp(x) - 1)`` otherwise.
@@ -61,11 +79,11 @@ def elu(x, alpha=ELU_ALPHA):
         Values in (-alpha, inf), same shape as ``x``; float32 stays float32,
         else float64.
     """
-    return _elu(x, float(alpha))
+    return _elu(x, float(alpha), 1.0, out)
 
 
-@float_input
-def elu_grad(x, alpha=ELU_ALPHA):
+@elementwise
+def elu_grad(x, alpha=ELU_ALPHA, *, out=None):
     """Derivative of :func:`elu`: 1 for x > 0, ``alpha * exp(x)`` for x <= 0 (``alpha`` at 0).
 
     Parameters
@@ -80,11 +98,11 @@ def elu_grad(x, alpha=ELU_ALPHA):
     numpy.ndarray
         Same shape and dtype rules as :func:`elu`.
     """
-    return _elu_grad(x, float(alpha))
+    return _elu_grad(x, float(alpha), 1.0, out)
 
 
-@float_input
-def selu(x):
+@elementwise
+def selu(x, *, out=None):
     """Scaled exponential linear unit (Klambauer et al., 2017).
 
     ``selu(x) = scale * x`` for x > 0 and ``scale * alpha * (exp(x) - 1)`` otherwise.
@@ -108,13 +126,11 @@ def selu(x):
         Values in (-scale * alpha, inf), same shape as ``x``; float32 stays
         float32, else float64.
     """
-    y = _elu(x, SELU_ALPHA)
-    y *= SELU_SCALE
-    return y
+    return _elu(x, SELU_ALPHA, SELU_SCALE, out)
 
 
-@float_input
-def selu_grad(x):
+@elementwise
+def selu_grad(x, *, out=None):
     """Derivative of :func:`selu`: ``scale`` for x > 0, ``scale * alpha * exp(x)`` for x <= 0.
 
     Parameters
@@ -127,6 +143,4 @@ def selu_grad(x):
     numpy.ndarray
         Same shape and dtype rules as :func:`selu`.
     """
-    g = _elu_grad(x, SELU_ALPHA)
-    g *= SELU_SCALE
-    return g
+    return _elu_grad(x, SELU_ALPHA, SELU_SCALE, out)

@@ -11,7 +11,7 @@ x < -37) fail.
 
 import numpy as np
 
-from ._arrays import float_input
+from ._arrays import constant_like, elementwise
 from .defaults import SOFTPLUS_BETA
 
 
@@ -22,26 +22,26 @@ def exp_neg_abs(x):
     return np.exp(e, out=e)
 
 
-def logistic_given_denominator(z, denominator):
-    """``sigmoid(z) = exp(min(z, 0)) / denominator``, where ``denominator = 1 + exp(-|z|)``.
+def logistic_given_denominator(z, e, denominator, out=None):
+    """``sigmoid(z)`` from ``e = exp(-|z|)`` and ``denominator = 1 + e``.
 
-    The numerator is ``exp(z)`` for z < 0 and 1 otherwise, so this is
-    ``1 / (1 + e)`` for z >= 0 and ``e / (1 + e)`` for z < 0 (``e = exp(-|z|)``),
-    selected arithmetically: a masked select would cost more than the second
-    exponential, because random signs defeat branch prediction.
-    ``z``: float ndarray of rank >= 1.
+    The numerator is ``exp(z) = e`` for z < 0 and 1 otherwise, so this is
+    ``1 / (1 + e)`` for z >= 0 and ``e / (1 + e)`` for z < 0, selected
+    arithmetically as ``max(e, [z >= 0])`` (``e <= 1``): a masked select costs more
+    on random signs, and a second exponential, ``exp(min(z, 0))``, costs 0.35 ns per
+    float32 element on the benchmark machine against 0.2 ns for the comparison and
+    the maximum together. ``z``: float ndarray of rank >= 1; the result goes to
+    ``out`` (new when None).
     """
-    s = np.minimum(z, 0.0)
-    np.exp(s, out=s)
-    s /= denominator
-    return s
+    numerator = np.greater_equal(z, 0.0, out=np.empty_like(e))
+    np.maximum(numerator, e, out=numerator)
+    return np.divide(numerator, denominator, out=out)
 
 
-def logistic(z):
-    """``sigmoid(z)`` for a float ndarray ``z`` of rank >= 1 (no input coercion)."""
-    d = exp_neg_abs(z)
-    d += 1.0
-    return logistic_given_denominator(z, d)
+def logistic(z, out=None):
+    """``sigmoid(z)`` for a float ndarray ``z`` of rank >= 1 (no input coercion), into ``out``."""
+    e = exp_neg_abs(z)
+    return logistic_given_denominator(z, e, e + 1.0, out)
 
 
 def sigmoid_and_slope(z):
@@ -52,20 +52,21 @@ def sigmoid_and_slope(z):
     """
     e = exp_neg_abs(z)
     d = e + 1.0
-    s = logistic_given_denominator(z, d)
+    s = logistic_given_denominator(z, e, d)
     np.square(d, out=d)
     e /= d
     return s, e
 
 
-@float_input
-def sigmoid(x):
+@elementwise
+def sigmoid(x, *, out=None):
     """Logistic sigmoid.
 
     ``sigmoid(x) = 1 / (1 + exp(-x))``, computed as
     ``exp(min(x, 0)) / (1 + exp(-|x|))``, i.e. ``1 / (1 + e)`` for x >= 0 and
     ``e / (1 + e)`` for x < 0 with ``e = exp(-|x|)``: no overflow, full
-    relative precision in both tails, no branch.
+    relative precision in both tails, no branch. The numerator ``exp(min(x, 0))``
+    is formed without a second exponential, as ``max(e, [x >= 0])``.
 
     Derivative: ``sigmoid(x) * (1 - sigmoid(x))`` (see :func:`sigmoid_grad`).
     Smooth everywhere: no kink.
@@ -81,11 +82,11 @@ def sigmoid(x):
         Values in [0, 1] (exactly 0 or 1 only where the true value rounds
         there), same shape as ``x``; float32 stays float32, else float64.
     """
-    return logistic(x)
+    return logistic(x, out)
 
 
-@float_input
-def sigmoid_grad(x):
+@elementwise
+def sigmoid_grad(x, *, out=None):
     """Derivative of the sigmoid, ``d sigmoid / dx``.
 
     ``sigmoid'(x) = sigmoid(x) * sigmoid(-x) = e / (1 + e)**2`` with
@@ -106,12 +107,11 @@ def sigmoid_grad(x):
     e = exp_neg_abs(x)
     d = e + 1.0
     np.square(d, out=d)
-    e /= d
-    return e
+    return np.divide(e, d, out=out)
 
 
-@float_input
-def log_sigmoid(x):
+@elementwise
+def log_sigmoid(x, *, out=None):
     """Logarithm of the sigmoid (``torch.nn.functional.logsigmoid``).
 
     ``log_sigmoid(x) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|))``.
@@ -130,14 +130,14 @@ def log_sigmoid(x):
     numpy.ndarray
         Values in (-inf, 0], same shape and dtype rules as :func:`sigmoid`.
     """
-    y = np.minimum(x, 0.0)
+    y = np.minimum(x, constant_like(x, 0.0))
     e = exp_neg_abs(x)
     np.log1p(e, out=e)
-    return np.subtract(y, e, out=y)
+    return np.subtract(y, e, out=out)
 
 
-@float_input
-def log_sigmoid_grad(x):
+@elementwise
+def log_sigmoid_grad(x, *, out=None):
     """Derivative of :func:`log_sigmoid`: ``sigmoid(-x)``.
 
     Computed with the same stable formula as :func:`sigmoid`. Smooth: no kink.
@@ -152,7 +152,7 @@ def log_sigmoid_grad(x):
     numpy.ndarray
         Values in [0, 1], same shape and dtype rules as :func:`sigmoid`.
     """
-    return logistic(np.negative(x))
+    return logistic(np.negative(x), out)
 
 
 def _check_beta(beta):
@@ -161,8 +161,8 @@ def _check_beta(beta):
     return float(beta)
 
 
-@float_input
-def softplus(x, beta=SOFTPLUS_BETA):
+@elementwise
+def softplus(x, beta=SOFTPLUS_BETA, *, out=None):
     """Softplus, a smooth ReLU: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
 
     Computed as ``max(x, 0) + log1p(exp(-beta * |x|)) / beta``, which is exact
@@ -198,14 +198,14 @@ def softplus(x, beta=SOFTPLUS_BETA):
     t *= -beta
     np.exp(t, out=t)
     np.log1p(t, out=t)
-    t /= beta
-    y = np.maximum(x, 0.0)
-    y += t
-    return y
+    if beta != 1.0:  # two passes saved for the default
+        t /= beta
+    y = np.maximum(x, constant_like(x, 0.0))
+    return np.add(y, t, out=out)
 
 
-@float_input
-def softplus_grad(x, beta=SOFTPLUS_BETA):
+@elementwise
+def softplus_grad(x, beta=SOFTPLUS_BETA, *, out=None):
     """Derivative of :func:`softplus`: ``sigmoid(beta * x)``.
 
     Exact for every x (torch's autograd returns exactly 1 once
@@ -228,4 +228,5 @@ def softplus_grad(x, beta=SOFTPLUS_BETA):
     ValueError
         If ``beta`` is not positive.
     """
-    return logistic(np.multiply(x, _check_beta(beta)))
+    beta = _check_beta(beta)
+    return logistic(x if beta == 1.0 else np.multiply(x, beta), out)

@@ -8,20 +8,30 @@ and thresholded_relu'(theta) = 0.
 
 The pieces are combined arithmetically, e.g. ``max(x, 0) + alpha * min(x, 0)``,
 never with ``np.where``, ``np.copyto(where=)`` or boolean indexing: on inputs
-of random sign those masked operations are 10-40 times slower than a plain
-ufunc pass (branch mispredictions), and the arithmetic forms are exact (one
-term is always an exact zero), so the results are bit-identical to torch's
+of random sign those masked operations cost many plain ufunc passes (``make
+bench`` measures them; on the 2-core benchmark machine on 2026-12-04,
+``np.where`` computing the leaky ReLU took 12 times one ``np.multiply`` pass at
+10^7 float32 elements and 27 times at 10^6), and the arithmetic forms are exact
+(one term is always an exact zero), so the results are bit-identical to torch's
 ``x > 0 ? x : alpha * x``.
 """
 
 import numpy as np
 
-from ._arrays import as_float_array, backward_input, float_input, gradient_inputs
+from ._arrays import (
+    as_float_array,
+    backward_input,
+    constant_like,
+    elementwise,
+    evaluate_in_blocks,
+    float_input,
+    gradient_inputs,
+)
 from .defaults import LEAKY_RELU_ALPHA, THRESHOLDED_RELU_THETA
 
 
-@float_input
-def relu(x):
+@elementwise
+def relu(x, *, out=None):
     """Rectified linear unit, ``relu(x) = max(x, 0)``.
 
     Derivative: 1 for x > 0, 0 for x < 0; at the kink x = 0 this package (like
@@ -37,11 +47,11 @@ def relu(x):
     numpy.ndarray
         Values in [0, inf), same shape as ``x``; float32 stays float32, else float64.
     """
-    return np.maximum(x, 0.0)
+    return np.maximum(x, constant_like(x, 0.0), out=out)
 
 
-@float_input
-def relu_grad(x):
+@elementwise
+def relu_grad(x, *, out=None):
     """Derivative of ReLU: the Heaviside step, with ``relu'(0) = 0`` (torch's choice).
 
     Parameters
@@ -54,10 +64,10 @@ def relu_grad(x):
     numpy.ndarray
         1.0 where x > 0, else 0.0; same shape and dtype rules as :func:`relu`.
     """
-    return np.greater(x, 0.0).astype(x.dtype)
+    return np.greater(x, 0.0, out=out)  # out: the float block the caller provides
 
 
-def _two_slopes(x, negative_slope):
+def _two_slopes(x, negative_slope, out=None):
     """``max(x, 0) + negative_slope * min(x, 0)``: exactly ``x`` or ``negative_slope * x``.
 
     A single slope takes two passes over memory instead of four: for a slope <= 1 the result
@@ -67,23 +77,23 @@ def _two_slopes(x, negative_slope):
     if np.ndim(negative_slope) == 0:
         y = np.multiply(x, negative_slope, dtype=x.dtype)
         pick = np.maximum if negative_slope <= 1 else np.minimum
-        return pick(y, x, out=y)
-    y = np.minimum(x, 0.0)
+        return pick(y, x, out=out)
+    y = np.minimum(x, constant_like(x, 0.0))
     y *= negative_slope
-    y += np.maximum(x, 0.0)
-    return y
+    return np.add(y, np.maximum(x, constant_like(x, 0.0)), out=out)
 
 
-def _two_slopes_grad(x, negative_slope):
+def _two_slopes_grad(x, negative_slope, out=None):
     """1 for x > 0, ``negative_slope`` for x <= 0 (the left slope at the kink, as torch)."""
-    g = np.less_equal(x, 0.0).astype(x.dtype)
+    # Comparisons write 0.0/1.0 straight into float arrays: no boolean temporaries to convert.
+    g = np.less_equal(x, 0.0, out=np.empty_like(x))
     g *= negative_slope
-    g += x > 0
-    return g
+    right = np.greater(x, 0.0, out=np.empty_like(x))
+    return np.add(g, right, out=out)
 
 
-@float_input
-def leaky_relu(x, alpha=LEAKY_RELU_ALPHA):
+@elementwise
+def leaky_relu(x, alpha=LEAKY_RELU_ALPHA, *, out=None):
     """Leaky ReLU, ``x`` for x > 0 and ``alpha * x`` otherwise.
 
     Equals ``max(0, x) + alpha * min(0, x)`` for any alpha (also alpha > 1,
@@ -105,11 +115,11 @@ def leaky_relu(x, alpha=LEAKY_RELU_ALPHA):
     numpy.ndarray
         Same shape as ``x``; float32 stays float32, else float64.
     """
-    return _two_slopes(x, float(alpha))
+    return _two_slopes(x, float(alpha), out)
 
 
-@float_input
-def leaky_relu_grad(x, alpha=LEAKY_RELU_ALPHA):
+@elementwise
+def leaky_relu_grad(x, alpha=LEAKY_RELU_ALPHA, *, out=None):
     """Derivative of the leaky ReLU: 1 for x > 0, ``alpha`` for x <= 0 (so ``alpha`` at the kink).
 
     Parameters
@@ -124,7 +134,7 @@ def leaky_relu_grad(x, alpha=LEAKY_RELU_ALPHA):
     numpy.ndarray
         Same shape and dtype rules as :func:`leaky_relu`.
     """
-    return _two_slopes_grad(x, float(alpha))
+    return _two_slopes_grad(x, float(alpha), out)
 
 
 @backward_input
@@ -177,6 +187,14 @@ def _channel_alpha(alpha, x):
     return a.reshape((channels,) + (1,) * (x.ndim - 2))
 
 
+def _per_channel_or_blocked(kernel, x, alpha):
+    """A shared slope runs in cache-sized blocks like leaky_relu; per-channel slopes
+    broadcast over ``x``'s shape, so they run on the whole array."""
+    if alpha.ndim == 0:  # as a Python float: the same value, and cheaper per call than 0-d
+        return evaluate_in_blocks(kernel, x, None, float(alpha))
+    return kernel(x, alpha)
+
+
 @float_input
 def prelu(x, alpha):
     """Parametric ReLU (He et al., 2015): ``x`` for x > 0 and ``alpha * x`` otherwise.
@@ -209,7 +227,7 @@ def prelu(x, alpha):
     ValueError
         If ``alpha`` is not 0-d/1-d or its length does not match the channel axis.
     """
-    return _two_slopes(x, _channel_alpha(alpha, x))
+    return _per_channel_or_blocked(_two_slopes, x, _channel_alpha(alpha, x))
 
 
 @float_input
@@ -228,7 +246,7 @@ def prelu_grad(x, alpha):
     numpy.ndarray
         Same shape and dtype rules as :func:`prelu`.
     """
-    return _two_slopes_grad(x, _channel_alpha(alpha, x))
+    return _per_channel_or_blocked(_two_slopes_grad, x, _channel_alpha(alpha, x))
 
 
 def prelu_backward(dout, x, alpha):
@@ -274,8 +292,8 @@ def prelu_backward(dout, x, alpha):
     return dx, np.asarray(dalpha).reshape(alpha_shape)
 
 
-@float_input
-def thresholded_relu(x, theta=THRESHOLDED_RELU_THETA):
+@elementwise
+def thresholded_relu(x, theta=THRESHOLDED_RELU_THETA, *, out=None):
     """Thresholded ReLU: ``x`` for x > theta, 0 otherwise.
 
     Keras 2's ``ThresholdedReLU(theta=1.0)``; Keras 3 removed the layer, and
@@ -300,13 +318,13 @@ def thresholded_relu(x, theta=THRESHOLDED_RELU_THETA):
     """
     theta = float(theta)
     # max(x, theta) keeps the product finite for x = -inf (x * 0 would be NaN).
-    y = np.maximum(x, theta)
-    y *= x > theta
-    return y
+    y = np.maximum(x, constant_like(x, theta))
+    step = np.greater(x, theta, out=np.empty_like(y))
+    return np.multiply(y, step, out=out)
 
 
-@float_input
-def thresholded_relu_grad(x, theta=THRESHOLDED_RELU_THETA):
+@elementwise
+def thresholded_relu_grad(x, theta=THRESHOLDED_RELU_THETA, *, out=None):
     """Derivative of :func:`thresholded_relu`: 1 for x > theta, else 0 (0 at x = theta).
 
     Parameters
@@ -321,4 +339,4 @@ def thresholded_relu_grad(x, theta=THRESHOLDED_RELU_THETA):
     numpy.ndarray
         Same shape and dtype rules as :func:`thresholded_relu`.
     """
-    return np.greater(x, float(theta)).astype(x.dtype)
+    return np.greater(x, float(theta), out=out)  # out: as in relu_grad

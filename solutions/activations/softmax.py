@@ -33,7 +33,9 @@ def softmax(x, axis=-1):
     x : array_like
         Input of any shape (0-d counts as one element).
     axis : int, optional
-        Axis to normalise over. Default -1 (Keras' default; PyTorch requires ``dim``).
+        Axis to normalise over. Default -1, Keras' default. PyTorch's ``dim``
+        defaults to None, which is deprecated: torch warns, then normalises over
+        dim 0 for 0-, 1- and 3-d input and over dim 1 otherwise, so pass ``dim``.
 
     Returns
     -------

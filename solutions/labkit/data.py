@@ -54,7 +54,7 @@ def split(name: str, x: np.ndarray, y: np.ndarray, seed: int = 0,
 
 
 def digits(seed: int = 0, device: torch.device | str = "cpu") -> Split:
-    """1797 real 8x8 handwritten digits (64 grey levels as features), 10 classes."""
+    """1797 real 8x8 handwritten digits: 64 pixel features, each one of 17 grey levels (0 to 16); 10 classes."""
     data = load_digits()
     return split("digits", data.data, data.target, seed, device)
 

@@ -45,9 +45,12 @@ def init_linear(layer: nn.Linear, scheme: str, bias: float = 0.0) -> None:
         nn.init.constant_(layer.bias, bias)
 
 
-def mlp(n_in: int, width: int, depth: int, n_out: int, activation: str,
+def mlp(n_in: int, width: int, depth: int, n_out: int, activation: str | Callable[[], nn.Module],
         init: str = "default", bias: float = 0.0) -> nn.Sequential:
     """``depth`` hidden layers of ``width`` units, each Linear then the activation, then a Linear out.
+
+    ``activation`` is a key of :data:`ACTIVATIONS` or any module factory (``nn.Mish``), so that a
+    chapter can train an activation that the labs do not compare.
 
     The hidden layers are initialised by ``init`` with bias ``bias``; the output layer by ``init``
     with bias 0.
@@ -56,7 +59,7 @@ def mlp(n_in: int, width: int, depth: int, n_out: int, activation: str,
     for index in range(depth):
         linear = nn.Linear(n_in if index == 0 else width, width)
         init_linear(linear, init, bias)
-        layers += [linear, ACTIVATIONS[activation]()]
+        layers += [linear, (ACTIVATIONS[activation] if isinstance(activation, str) else activation)()]
     out = nn.Linear(width if depth else n_in, n_out)
     init_linear(out, init)
     layers.append(out)

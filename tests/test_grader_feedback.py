@@ -209,3 +209,14 @@ def test_inline_check_says_grading_failed_when_the_grader_breaks(monkeypatch):
         exec('check("leaky_relu")', {**_namespace("leaky_relu"), "check": check})
     assert printed.getvalue().startswith("grading failed: check 3 (leaky_relu) has no stored expected output")
     assert "points" not in printed.getvalue()
+
+
+def test_a_hint_that_names_code_is_never_shown_to_a_student_who_wrote_other_code(tmp_path):
+    identity_start = ("import numpy as np\ndef compose_affine(layers):\n    n = layers[0][0].shape[1]\n"
+                      "    W, b = np.eye(n), np.zeros(n)\n    for W_next, b_next in layers:\n"
+                      "        W, b = W_next @ W, W_next @ b + b_next\n    return W, b")
+    report = tmp_path / "report.json"
+    grade(submission(tmp_path, "why_nonlinearity", compose_affine=identity_start), "--json", str(report))
+    (exercise,) = json.loads(report.read_text())["exercises"]
+    assert not exercise["passed"] and "float32" in exercise["feedback"]
+    assert "dtype=float" not in exercise["feedback"] and exercise["mistakes"] == []

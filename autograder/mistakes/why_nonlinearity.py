@@ -62,5 +62,6 @@ MISTAKES = [
             "W = W_next @ W and b = W_next @ b + b_next for each.", two_layers_only),
     Mistake("compose_affine", "float64_layers",
             "np.asarray(..., dtype=float) converts to float64: float32 layers must give a float32 map. "
-            "Matrix products of float32 arrays stay float32 on their own.", float64_layers),
+            "Matrix products of float32 arrays stay float32 on their own.", float64_layers,
+            requires=r"dtype\s*=\s*(float\b|np\.float64)|astype\(\s*(float\b|np\.float64)"),
 ]

@@ -39,3 +39,20 @@ def grade(path: Path, *extra: str, timeout: float = 300) -> subprocess.Completed
     """Run the README's grading command on ``path``."""
     return subprocess.run([sys.executable, "-m", "autograder", str(path), *extra], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def grade_answer(chapter: str, exercise: str, source: str):
+    """``source`` as the answer to ``exercise``, beside the lesson's other answers, graded in this
+    process with the chapter's catalogued mistakes (their ``requires`` patterns see ``source``)."""
+    from autograder import feedback
+    from autograder.mistakes import catalogue
+    from autograder.notebooks import checks
+    from autograder.runner import load_notebook, run_in_process
+
+    namespace, statuses = load_notebook(read(SOLUTIONS / f"{chapter}.ipynb"), list(solution_sources(chapter)),
+                                        {exercise: source})
+    assert statuses[exercise]["status"] == "ok", statuses[exercise]
+    grading = read(GRADING / f"{chapter}.ipynb")
+    outcome = run_in_process(grading, [exercise], namespace)
+    own = [c for c in checks(grading) if c.exercise == exercise]
+    return feedback.grade(own, outcome.actual, {}, catalogue(chapter), {exercise: source})[0]

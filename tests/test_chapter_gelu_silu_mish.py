@@ -17,25 +17,17 @@ import numpy as np
 import pytest
 import torch
 
-from submissions import solution_sources
+from submissions import grade_answer, solution_sources
 
 from autograder import feedback
-from autograder.mistakes import catalogue, hints
-from autograder.notebooks import GRADING, SOLUTIONS, checks, read
-from autograder.runner import load_notebook, run_in_process
+from autograder.mistakes import catalogue
 
 CHAPTER = "gelu_silu_mish"
 
 
 def _graded(exercise: str, source: str) -> feedback.ExerciseResult:
     """``source`` as the student's answer to ``exercise`` (the solution's other answers beside it)."""
-    namespace, statuses = load_notebook(read(SOLUTIONS / f"{CHAPTER}.ipynb"), list(solution_sources(CHAPTER)),
-                                        {exercise: source})
-    assert statuses[exercise]["status"] == "ok", statuses[exercise]
-    grading = read(GRADING / f"{CHAPTER}.ipynb")
-    outcome = run_in_process(grading, [exercise], namespace)
-    own = [c for c in checks(grading) if c.exercise == exercise]
-    return feedback.grade(own, outcome.actual, {}, hints(CHAPTER))[0]
+    return grade_answer(CHAPTER, exercise, source)
 
 
 HEADER = "import math\nimport numpy as np\nfrom scipy import special\n\n"

@@ -15,26 +15,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from submissions import solution_sources
+from submissions import grade_answer
 
 import activations
 from autograder import feedback
-from autograder.mistakes import hints
-from autograder.notebooks import GRADING, SOLUTIONS, checks, read
-from autograder.runner import load_notebook, run_in_process
 
 CHAPTER = "prelu"
 
 
 def _grade(exercise: str, source: str) -> feedback.ExerciseResult:
     """Grade one replaced answer in process, beside the lesson's other answers."""
-    namespace, statuses = load_notebook(read(SOLUTIONS / f"{CHAPTER}.ipynb"), list(solution_sources(CHAPTER)),
-                                        {exercise: source})
-    assert statuses[exercise]["status"] == "ok", statuses[exercise]
-    grading = read(GRADING / f"{CHAPTER}.ipynb")
-    outcome = run_in_process(grading, [exercise], namespace)
-    own = [c for c in checks(grading) if c.exercise == exercise]
-    return feedback.grade(own, outcome.actual, {}, hints(CHAPTER))[0]
+    return grade_answer(CHAPTER, exercise, source)
 
 
 def _answer(signature: str, body: str) -> str:

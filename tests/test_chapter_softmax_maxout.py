@@ -11,14 +11,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from submissions import grade, solution_sources, submission
+from submissions import grade_answer, grade, submission
 
 import activations as reference
 from autograder import feedback
 from autograder.across_units import AxisInputs
-from autograder.mistakes import catalogue
-from autograder.notebooks import GRADING, SOLUTIONS, checks, read
-from autograder.runner import load_notebook, run_in_process
+from autograder.notebooks import SOLUTIONS, read
+from autograder.runner import load_notebook
 
 CHAPTER = "softmax_maxout"
 SIGNATURES = {
@@ -40,13 +39,7 @@ def _answer(exercise: str, body: str) -> str:
 
 def _graded(exercise: str, source: str) -> feedback.ExerciseResult:
     """``exercise`` answered by ``source`` beside the solution's other answers, graded in process."""
-    solution = read(SOLUTIONS / f"{CHAPTER}.ipynb")
-    namespace, statuses = load_notebook(solution, list(solution_sources(CHAPTER)), {exercise: source})
-    assert statuses[exercise]["status"] == "ok", statuses[exercise]
-    grading = read(GRADING / f"{CHAPTER}.ipynb")
-    outcome = run_in_process(grading, [exercise], namespace)
-    own = [c for c in checks(grading) if c.exercise == exercise]
-    return feedback.grade(own, outcome.actual, {}, catalogue(CHAPTER))[0]
+    return grade_answer(CHAPTER, exercise, source)
 
 
 # --- held-out answers: written differently from the lesson's, all correct ------------------

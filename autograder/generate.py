@@ -28,7 +28,7 @@ from autograder import identity
 from autograder.compare import judge
 from autograder.mistakes import catalogue
 from autograder.notebooks import (CHAPTERS, EXERCISE_TAG, GRADING, POINTS_TAG, ROOT, SETUP_TAG, SOLUTIONS,
-                                  NotebookError, cell_text, checks, has_tag, read, stub, tag_value)
+                                  NotebookError, checks, has_tag, read, stub, tag_value)
 from autograder.spec import Chapter, SpecError, spec_names
 from autograder.spec import load as load_spec
 from autograder.results import GraderError
